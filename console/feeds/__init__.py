@@ -1,0 +1,1 @@
+"""feeds layer of the urbanops core (no Qt)."""

@@ -1,0 +1,1 @@
+"""geo layer of the urbanops core (no Qt)."""

@@ -1,0 +1,1 @@
+"""sim layer of the urbanops core (no Qt)."""

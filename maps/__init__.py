@@ -1,0 +1,1 @@
+"""Map presentation on Qt + pyqtgraph: canvas, layers, symbology, exports."""

@@ -1,0 +1,1 @@
+"""Bundled data: geodata, taxonomy, calendar, fonts, translations (see PROVENANCE.md files)."""

@@ -1,0 +1,1 @@
+"""Windows, docks, panels and dialogs of the urbanops console."""

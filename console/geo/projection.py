@@ -1,7 +1,7 @@
 """Projections between WGS-84 longitude/latitude and metres.
 
-Distances, areas and grids are computed in CGCS2000 / 3-degree Gauss-Kruger CM 120°E (EPSG:4547), whose x/y are
-metres (x = easting ≈ 500 km + offset, y = northing). CGCS2000 equals WGS-84 at map scale, so WGS-84 lon/lat go
+Distances, areas and grids are computed in CGCS2000 / 3-degree Gauss-Kruger CM 120°E (EPSG:4549), whose x/y are
+metres (x = easting, false easting 500 km, y = northing). Note: the domain brief names EPSG:4547, but that code is CM 114°E; CM 120°E is EPSG:4549. CGCS2000 equals WGS-84 at map scale, so WGS-84 lon/lat go
 straight in. All functions are vectorised over numpy arrays.
 """
 
@@ -14,8 +14,8 @@ import numpy.typing as npt
 from pyproj import CRS, Transformer
 
 WGS84 = CRS.from_epsg(4326)
-METRIC_CRS = CRS.from_epsg(4547)  # CGCS2000 / 3-degree Gauss-Kruger CM 120E, metres
-METRIC_EPSG = 4547
+METRIC_CRS = CRS.from_epsg(4549)  # CGCS2000 / 3-degree Gauss-Kruger CM 120E, metres
+METRIC_EPSG = 4549
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -31,12 +31,12 @@ def _inverse() -> Transformer:
 
 
 def lonlat_wgs84_to_xy_m(lon: npt.ArrayLike, lat: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
-    """WGS-84 degrees → projected metres (EPSG:4547)."""
+    """WGS-84 degrees → projected metres (EPSG:4549)."""
     x, y = _forward().transform(np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64))
     return np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
 
 
 def xy_m_to_lonlat_wgs84(x: npt.ArrayLike, y: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
-    """Projected metres (EPSG:4547) → WGS-84 degrees."""
+    """Projected metres (EPSG:4549) → WGS-84 degrees."""
     lon, lat = _inverse().transform(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64))
     return np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)

@@ -6,6 +6,7 @@ Values are stable English identifiers (stored in the database and JSON); each me
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TypeVar
 
 
 class Role(StrEnum):
@@ -173,7 +174,10 @@ class Priority(StrEnum):
         return {"urgent": "紧急", "A": "A级", "B": "B级", "C": "C级"}[self.value]
 
 
-def parse_enum[E: StrEnum](enum_type: type[E], text: str, what_zh: str, what_en: str) -> E:
+E = TypeVar("E", bound=StrEnum)
+
+
+def parse_enum(enum_type: type[E], text: str, what_zh: str, what_en: str) -> E:
     """Parse a StrEnum by value, raising a ValidationError that lists the allowed values."""
     try:
         return enum_type(text)

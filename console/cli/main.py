@@ -1,0 +1,144 @@
+"""``urbanops`` command line: one entry point, subcommands per task (see docs/cli.md).
+
+Domain errors print their message (Chinese / English) on stderr and exit with code 2; nothing is half-written
+because every command is one transaction.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from console import __version__
+from console.errors import DomainError
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _add_db(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", metavar="URL", help="database URL (default: $URBANOPS_DB, else the user data SQLite file)")
+
+
+def _add_format(p: argparse.ArgumentParser, choices: Sequence[str] = ("table", "json"), default: str = "table") -> None:
+    p.add_argument("--format", choices=list(choices), default=default)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from console.cli import commands as c
+
+    parser = argparse.ArgumentParser(prog="urbanops", description="城管指挥调度台 urbanops — command line")
+    parser.add_argument("--version", action="version", version=f"urbanops {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    db = sub.add_parser("db", help="database schema and projections").add_subparsers(dest="db_command", metavar="ACTION")
+    p = db.add_parser("upgrade", help="create or upgrade the schema (Alembic)")
+    _add_db(p)
+    p.set_defaults(handler=c.db_upgrade)
+    p = db.add_parser("rebuild-projections", help="rebuild current-state tables from the event log")
+    _add_db(p)
+    p.set_defaults(handler=c.db_rebuild)
+
+    p = sub.add_parser("seed", help="fill a database with the Changning demo world")
+    _add_db(p)
+    p.add_argument("--demo", action="store_true", required=True)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--days", type=int, default=14)
+    p.add_argument("--scale", type=float, default=1.0)
+    p.set_defaults(handler=c.seed)
+
+    p = sub.add_parser("cases", help="list cases").add_subparsers(dest="cases_command", metavar="ACTION")
+    lp = p.add_parser("list", help="list cases")
+    _add_db(lp)
+    lp.add_argument("--status")
+    lp.add_argument("--subdistrict")
+    lp.add_argument("--source")
+    lp.add_argument("--limit", type=int)
+    _add_format(lp)
+    lp.set_defaults(handler=c.cases_list)
+
+    case = sub.add_parser("case", help="one case").add_subparsers(dest="case_command", metavar="ACTION")
+    p = case.add_parser("show", help="show a case with its timeline")
+    _add_db(p)
+    p.add_argument("case_id")
+    _add_format(p, default="table")
+    p.set_defaults(handler=c.case_show)
+    p = case.add_parser("new", help="register a new case")
+    _add_db(p)
+    p.add_argument("--category", required=True, help="category code (E0101) or minor name (暴露垃圾)")
+    p.add_argument("--lon", required=True, help="WGS-84 longitude")
+    p.add_argument("--lat", required=True, help="WGS-84 latitude")
+    p.add_argument("--source", required=True, help="hotline_12345, workroom_qr, camera_ai, inspector, iot_sensor, ...")
+    p.add_argument("--desc")
+    p.add_argument("--address")
+    p.add_argument("--priority", help="urgent, A, B, C (default: the category's)")
+    p.add_argument("--as", dest="actor", required=True, metavar="ROLE:USER")
+    _add_format(p, default="json")
+    p.set_defaults(handler=c.case_new)
+    p = case.add_parser("act", help="apply a workflow action")
+    _add_db(p)
+    p.add_argument("case_id")
+    p.add_argument("action")
+    p.add_argument("--as", dest="actor", required=True, metavar="ROLE:USER")
+    p.add_argument("--reason")
+    p.add_argument("--to", dest="target", metavar="UNIT_OR_OFFICER")
+    _add_format(p, default="json")
+    p.set_defaults(handler=c.case_act)
+
+    p = sub.add_parser("events", help="the event log")
+    _add_db(p)
+    p.add_argument("--case", dest="case_id")
+    p.add_argument("--since", type=int, default=0)
+    p.add_argument("--limit", type=int)
+    _add_format(p)
+    p.set_defaults(handler=c.events)
+
+    audit = sub.add_parser("audit", help="audit trail").add_subparsers(dest="audit_command", metavar="ACTION")
+    p = audit.add_parser("verify", help="re-walk the event hash chain")
+    _add_db(p)
+    p.set_defaults(handler=c.audit_verify)
+
+    p = sub.add_parser("workflow", help="the closed-loop state machine as data")
+    _add_format(p, choices=("json",), default="json")
+    p.set_defaults(handler=c.workflow)
+    p = sub.add_parser("taxonomy", help="categories and 立结案标准 rules in force")
+    _add_format(p, choices=("json", "table"), default="json")
+    p.set_defaults(handler=c.taxonomy)
+
+    geo = sub.add_parser("geo", help="geography").add_subparsers(dest="geo_command", metavar="ACTION")
+    p = geo.add_parser("import", help="import an official boundary layer (GeoJSON, GeoPackage, Shapefile)")
+    _add_db(p)
+    p.add_argument("file")
+    p.add_argument("--layer", required=True, choices=["subdistricts", "communities", "grids", "streets"])
+    p.add_argument("--crs", help="wgs84, cgcs2000, gcj02 or EPSG:NNNN when the file does not say")
+    p.set_defaults(handler=c.geo_import)
+
+    p = sub.add_parser("demo", help="open the console on the demo world with the simulator")
+    _add_db(p)
+    p.add_argument("--lang", choices=["zh", "en"], default=None)
+    p.add_argument("--speed", type=float, default=1.0)
+    p.add_argument("--screenshot", metavar="PATH")
+    p.add_argument("--quit-after", type=float, metavar="SECONDS")
+    p.add_argument("--theme", choices=["dark", "light"], default=None)
+    p.set_defaults(handler=c.demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 2
+    try:
+        return handler(args)
+    except DomainError as exc:
+        print(f"错误：{exc.message_zh}\nerror: {exc.message_en}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,987 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="en_US" sourcelanguage="zh_CN">
+<context>
+    <name />
+    <message>
+        <location filename="../../widgets/details_panel.py" line="128" />
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="129" />
+        <source>来源</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="130" />
+        <source>紧急度</source>
+        <translation>Priority</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="131" />
+        <source>地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="132" />
+        <source>街道 / 社区</source>
+        <translation>Subdistrict / community</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="133" />
+        <source>网格</source>
+        <translation>Grid</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="134" />
+        <source>处置人</source>
+        <translation>Assignee</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="135" />
+        <source>环节时限</source>
+        <translation>Step deadline</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="136" />
+        <source>处置时限</source>
+        <translation>Disposal deadline</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="137" />
+        <source>上报人</source>
+        <translation>Reporter</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="138" />
+        <source>描述</source>
+        <translation>Description</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="139" />
+        <source>附件</source>
+        <translation>Attachments</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="145" />
+        <source>已督办</source>
+        <translation>Supervised</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="147" />
+        <source>返工 %1 次</source>
+        <translation>Reworked %1×</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="190" />
+        <source>编号</source>
+        <translation>Id</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="191" />
+        <source>岗位</source>
+        <translation>Post</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="192" />
+        <source>中队</source>
+        <translation>Squad</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="193" />
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="194" />
+        <source>最后定位</source>
+        <translation>Last fix</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="196" />
+        <source>班次</source>
+        <translation>Shift</translation>
+    </message>
+</context>
+<context>
+    <name>ActionDialog</name>
+    <message>
+        <location filename="../../widgets/action_dialog.py" line="28" />
+        <source>案件 %1：%2</source>
+        <translation>Case %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_dialog.py" line="37" />
+        <source>派遣给</source>
+        <translation>Assign to</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_dialog.py" line="41" />
+        <source>请填写原因（必填）</source>
+        <translation>Reason (required)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_dialog.py" line="43" />
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+</context>
+<context>
+    <name>CaseQueue</name>
+    <message>
+        <location filename="../../widgets/case_queue.py" line="38" />
+        <source>全部未结</source>
+        <translation>All open</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/case_queue.py" line="39" />
+        <source>全部</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/case_queue.py" line="43" />
+        <source>全部类别</source>
+        <translation>All categories</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/case_queue.py" line="45" />
+        <source>全部街道</source>
+        <translation>All subdistricts</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/case_queue.py" line="47" />
+        <source>全部来源</source>
+        <translation>All sources</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/case_queue.py" line="50" />
+        <source>仅超期</source>
+        <translation>Overdue only</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/case_queue.py" line="52" />
+        <source>筛选编号/地址</source>
+        <translation>Filter id/address</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/case_queue.py" line="155" />
+        <source>%1 / %2 件</source>
+        <translation>%1 / %2 cases</translation>
+    </message>
+</context>
+<context>
+    <name>CaseTableModel</name>
+    <message>
+        <location filename="../../widgets/case_model.py" line="111" />
+        <source>案件编号</source>
+        <translation>Case id</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/case_model.py" line="111" />
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/case_model.py" line="111" />
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/case_model.py" line="111" />
+        <source>街道</source>
+        <translation>Subdistrict</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/case_model.py" line="111" />
+        <source>来源</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/case_model.py" line="112" />
+        <source>紧急度</source>
+        <translation>Priority</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/case_model.py" line="112" />
+        <source>处置人</source>
+        <translation>Assignee</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/case_model.py" line="112" />
+        <source>时限</source>
+        <translation>SLA</translation>
+    </message>
+</context>
+<context>
+    <name>DetailsPanel</name>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="212" />
+        <source>在地图或列表中选择案件或队员以查看详情</source>
+        <translation>Select a case or an officer on the map or in a list to see details</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../widgets/main_window.py" line="88" />
+        <location filename="../../widgets/main_window.py" line="116" />
+        <source>长宁区城管指挥调度台</source>
+        <translation>Changning Urban Management Dispatch Console</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="112" />
+        <source>工具栏</source>
+        <translation>Toolbar</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="121" />
+        <source>搜索：案件编号、队员、网格、街道/社区、地铁站（Ctrl+F）</source>
+        <translation>Search: case id, officer, grid, subdistrict/community, metro station (Ctrl+F)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="133" />
+        <source>全区</source>
+        <translation>District</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="135" />
+        <source>显示长宁全区（Ctrl+H）</source>
+        <translation>Show the whole district (Ctrl+H)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="142" />
+        <source>当前岗位</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="163" />
+        <location filename="../../widgets/main_window.py" line="202" />
+        <source>案件队列</source>
+        <translation>Case queue</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="164" />
+        <source>详情</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="167" />
+        <source>加载中…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="169" />
+        <location filename="../../widgets/main_window.py" line="267" />
+        <source>队员</source>
+        <translation>Officers</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="170" />
+        <source>图层</source>
+        <translation>Layers</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="171" />
+        <source>队员与图层</source>
+        <translation>Officers and layers</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="173" />
+        <source>事件动态</source>
+        <translation>Event ticker</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="185" />
+        <source>正在启动…</source>
+        <translation>Starting…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="198" />
+        <source>搜索</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="206" />
+        <source>仅看超期</source>
+        <translation>Overdue only</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="246" />
+        <source>加载失败：%1</source>
+        <translation>Loading failed: %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="248" />
+        <source>数据库：异常</source>
+        <translation>Database: error</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="292" />
+        <source>已加载：案件 %1 件（在办 %2），队员 %3 人</source>
+        <translation>Loaded: %1 cases (%2 open), %3 officers</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="431" />
+        <source>未找到：%1</source>
+        <translation>Not found: %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="479" />
+        <source>当前岗位对该案件没有此操作</source>
+        <translation>Your role has no such action on this case</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="485" />
+        <source>已执行“%1”：%2</source>
+        <translation>Done “%1”: %2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="493" />
+        <source>“%1”未执行：%2</source>
+        <translation>“%1” refused: %2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="528" />
+        <source>北京时间</source>
+        <translation>CST</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="533" />
+        <source>数据源：异常 %1</source>
+        <translation>Feed: error %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="536" />
+        <source>数据源：未连接</source>
+        <translation>Feed: not connected</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="539" />
+        <source>数据源：模拟器启动中</source>
+        <translation>Feed: simulator starting</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="541" />
+        <location filename="../../widgets/main_window.py" line="548" />
+        <source>正常</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="541" />
+        <source>延迟 %1 秒</source>
+        <translation>%1 s behind</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="542" />
+        <source>数据源：模拟器 ×%1 %2</source>
+        <translation>Feed: simulator ×%1 %2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="548" />
+        <source>数据库：%1 %2</source>
+        <translation>Database: %1 %2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="548" />
+        <source>异常</source>
+        <translation>error</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="551" />
+        <source>用户：%1（%2）</source>
+        <translation>User: %1 (%2)</translation>
+    </message>
+</context>
+<context>
+    <name>OfficerBoard</name>
+    <message>
+        <location filename="../../widgets/officer_board.py" line="49" />
+        <source>中队 / 队员</source>
+        <translation>Squad / officer</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/officer_board.py" line="49" />
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/officer_board.py" line="49" />
+        <source>定位</source>
+        <translation>Fix</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/officer_board.py" line="85" />
+        <source>未编组</source>
+        <translation>No squad</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/officer_board.py" line="118" />
+        <source>在岗 %1/%2</source>
+        <translation>On duty %1/%2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/officer_board.py" line="119" />
+        <source>忙 %1</source>
+        <translation>Busy %1</translation>
+    </message>
+</context>
+<context>
+    <name>domain</name>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="6" />
+        <source>待受理</source>
+        <translation>Reported</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="7" />
+        <source>待核实</source>
+        <translation>To verify</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="8" />
+        <source>待立案</source>
+        <translation>To file</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="9" />
+        <source>待派遣</source>
+        <translation>To dispatch</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="10" />
+        <source>待处置</source>
+        <translation>Dispatched</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="11" />
+        <source>处置中</source>
+        <translation>Handling</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="12" />
+        <source>待核查</source>
+        <translation>To check</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="13" />
+        <source>待结案</source>
+        <translation>To close</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="14" />
+        <source>法制审核</source>
+        <translation>Legal review</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="15" />
+        <source>已结案</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="16" />
+        <source>已作废</source>
+        <translation>Voided</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="17" />
+        <source>挂账</source>
+        <translation>Hung</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="18" />
+        <source>12345热线</source>
+        <translation>12345 hotline</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="19" />
+        <source>城运派单</source>
+        <translation>City platform</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="20" />
+        <source>社区工作室</source>
+        <translation>Community workroom</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="21" />
+        <source>智能视频</source>
+        <translation>AI camera</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="22" />
+        <source>巡查上报</source>
+        <translation>Inspector</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="23" />
+        <source>物联感知</source>
+        <translation>IoT sensor</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="24" />
+        <source>督察发现</source>
+        <translation>Supervisor</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="25" />
+        <source>其他</source>
+        <translation>Other</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="26" />
+        <source>受理员</source>
+        <translation>Call-taker</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="27" />
+        <source>值班长</source>
+        <translation>Shift leader</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="28" />
+        <source>派遣员</source>
+        <translation>Dispatcher</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="29" />
+        <source>监督员</source>
+        <translation>Inspector</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="30" />
+        <source>处置单位</source>
+        <translation>Handling unit</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="31" />
+        <source>督察</source>
+        <translation>Supervisor</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="32" />
+        <source>培训员</source>
+        <translation>Trainer</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="33" />
+        <source>管理员</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="34" />
+        <source>系统</source>
+        <translation>System</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="35" />
+        <source>紧急</source>
+        <translation>Urgent</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="36" />
+        <source>A级</source>
+        <translation>A</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="37" />
+        <source>B级</source>
+        <translation>B</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="38" />
+        <source>C级</source>
+        <translation>C</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="39" />
+        <source>受理</source>
+        <translation>Accept</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="40" />
+        <source>不予受理</source>
+        <translation>Reject</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="41" />
+        <source>核实属实</source>
+        <translation>Verify</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="42" />
+        <source>立案</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="43" />
+        <source>作废/不予立案</source>
+        <translation>Void</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="44" />
+        <source>派遣</source>
+        <translation>Dispatch</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="45" />
+        <source>改派</source>
+        <translation>Reassign</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="46" />
+        <source>签收</source>
+        <translation>Receive</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="47" />
+        <source>处理反馈</source>
+        <translation>Report back</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="48" />
+        <source>核查通过</source>
+        <translation>Check OK</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="49" />
+        <source>返工</source>
+        <translation>Rework</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="50" />
+        <source>提交法制审核</source>
+        <translation>Submit legal review</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="51" />
+        <source>法制审核通过</source>
+        <translation>Legal approve</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="52" />
+        <source>法制审核退回</source>
+        <translation>Legal return</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="53" />
+        <source>结案</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="54" />
+        <source>回退</source>
+        <translation>Return</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="55" />
+        <source>申请延期</source>
+        <translation>Request extension</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="56" />
+        <source>批准延期</source>
+        <translation>Approve extension</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="57" />
+        <source>驳回延期</source>
+        <translation>Reject extension</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="58" />
+        <source>申请挂账</source>
+        <translation>Request hang</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="59" />
+        <source>批准挂账</source>
+        <translation>Approve hang</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="60" />
+        <source>驳回挂账</source>
+        <translation>Reject hang</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="61" />
+        <source>解除挂账</source>
+        <translation>Unhang</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="62" />
+        <source>督办</source>
+        <translation>Supervise</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="63" />
+        <source>超时申诉</source>
+        <translation>Overdue appeal</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="64" />
+        <source>批准申诉</source>
+        <translation>Approve appeal</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="65" />
+        <source>驳回申诉</source>
+        <translation>Reject appeal</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="66" />
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="67" />
+        <source>在岗空闲</source>
+        <translation>Idle</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="68" />
+        <source>赶赴现场</source>
+        <translation>En route</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="69" />
+        <source>到达现场</source>
+        <translation>On scene</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="70" />
+        <source>下班</source>
+        <translation>Off duty</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="71" />
+        <source>离线</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="72" />
+        <source>休息</source>
+        <translation>Break</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="73" />
+        <source>队员</source>
+        <translation>Officers</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="74" />
+        <source>队长</source>
+        <translation>Leader</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="75" />
+        <source>中队</source>
+        <translation>Squad</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="76" />
+        <source>摄像头</source>
+        <translation>Camera</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="77" />
+        <source>传感器</source>
+        <translation>Sensor</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="78" />
+        <source>城运工作站</source>
+        <translation>Workstation</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="79" />
+        <source>新建</source>
+        <translation>Created</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="80" />
+        <source>更新</source>
+        <translation>Updated</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="81" />
+        <source>状态变更</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="82" />
+        <source>位置更新</source>
+        <translation>Position</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="83" />
+        <source>超期</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="84" />
+        <source>案件</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="85" />
+        <source>街道</source>
+        <translation>Subdistrict</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="86" />
+        <source>社区</source>
+        <translation>Community</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="87" />
+        <source>网格</source>
+        <translation>Grid</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="88" />
+        <source>地铁站</source>
+        <translation>Metro station</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="89" />
+        <source>地标</source>
+        <translation>Landmark</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="90" />
+        <source>连接数据库…</source>
+        <translation>Connecting to the database…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="91" />
+        <source>升级数据库结构…</source>
+        <translation>Upgrading the schema…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="92" />
+        <source>首次运行：生成长宁区演示数据…</source>
+        <translation>First run: building the Changning demo world…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="93" />
+        <source>加载地理底图…</source>
+        <translation>Loading the geography…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="94" />
+        <source>加载案件与队员…</source>
+        <translation>Loading cases and officers…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="95" />
+        <source>加载完成</source>
+        <translation>Loaded</translation>
+    </message>
+</context>
+<context>
+    <name>labels</name>
+    <message>
+        <location filename="../../widgets/labels.py" line="109" />
+        <source>超期 %1</source>
+        <translation>overdue %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="124" />
+        <source>%1 新案件 %2：%3（%4）%5</source>
+        <translation>%1 new case %2: %3 (%4) %5</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="126" />
+        <source>%1 %2 对案件 %3 执行“%4”</source>
+        <translation>%1 %2: “%4” on case %3</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/labels.py" line="132" />
+        <source>，原因：%1</source>
+        <translation>; reason: %1</translation>
+    </message>
+</context>
+<context>
+    <name>layers</name>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="96" />
+        <source>周边区</source>
+        <translation>Neighbouring districts</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="97" />
+        <source>长宁区</source>
+        <translation>Changning District</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="98" />
+        <source>单元网格</source>
+        <translation>Unit grids</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="99" />
+        <source>社区</source>
+        <translation>Community</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="100" />
+        <source>道路</source>
+        <translation>Roads</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="101" />
+        <source>地铁线路</source>
+        <translation>Metro lines</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="102" />
+        <source>街道（镇）</source>
+        <translation>Subdistricts</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="103" />
+        <source>社区工作室</source>
+        <translation>Community workroom</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="104" />
+        <source>摄像头</source>
+        <translation>Camera</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="105" />
+        <source>物联传感器</source>
+        <translation>IoT sensors</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="106" />
+        <source>已结案件</source>
+        <translation>Closed cases</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="107" />
+        <source>在办案件</source>
+        <translation>Open cases</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="108" />
+        <source>执法队员</source>
+        <translation>Officers</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="109" />
+        <source>地铁站</source>
+        <translation>Metro station</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="110" />
+        <source>责任网格</source>
+        <translation>Duty grids</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="111" />
+        <source>水系</source>
+        <translation>Water</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,102 @@
+"""``urbanops demo``: the Qt application around the main window — font, language, theme, loading, simulator and
+the headless screenshot mode (``--screenshot PATH --quit-after S``, works with QT_QPA_PLATFORM=offscreen)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+from widgets.fonts import install_cjk_font
+from widgets.i18n import install_language
+from widgets.main_window import APPLICATION, ORGANISATION, MainWindow
+from widgets.theme import apply_theme
+
+SCREENSHOT_LOAD_CAP_S = 600.0  # the screenshot is taken even if loading never finishes
+DEFAULT_SEED_DAYS = 3
+
+
+def make_app() -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    return app
+
+
+def choose(setting: str, given: str | None, default: str, allowed: tuple[str, ...]) -> str:
+    """CLI value wins and is remembered; else the remembered one; else the default."""
+    s = QSettings(ORGANISATION, APPLICATION)
+    if given:
+        s.setValue(setting, given)
+        return given
+    value = s.value(setting)
+    return str(value) if value in allowed else default
+
+
+def save_screenshot(window: MainWindow, path: str) -> bool:
+    out = Path(path).expanduser()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    QApplication.processEvents()
+    pixmap = window.grab()
+    return bool(pixmap.save(str(out), "PNG"))
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """Open the console on the demo world; returns the process exit code."""
+    from console.storage.db import resolve_db_url
+    from widgets.loader import LoadOptions
+
+    app = make_app()
+    install_cjk_font(app)
+    lang = choose("ui/lang", getattr(args, "lang", None), "zh", ("zh", "en"))
+    install_language(app, lang)
+    theme = apply_theme(app, choose("ui/theme", getattr(args, "theme", None), "dark", ("dark", "light")))
+    window = MainWindow(theme=theme)
+    window.show()
+
+    clock = None
+    try:
+        from console.sim.simulator import SimClock
+
+        clock = SimClock(datetime.now(UTC).replace(microsecond=0))
+    except ImportError:  # simulator not available: wall clock
+        clock = None
+    window.start_loading(LoadOptions(db_url=resolve_db_url(getattr(args, "db", None)), seed_days=DEFAULT_SEED_DAYS),
+                         clock)
+    status = {"code": 0}
+    speed = float(getattr(args, "speed", 1.0) or 1.0)
+    screenshot = getattr(args, "screenshot", None)
+    quit_after = getattr(args, "quit_after", None)
+
+    def finish() -> None:
+        if screenshot and not save_screenshot(window, screenshot):
+            print(f"cannot write screenshot {screenshot}", file=sys.stderr)
+            status["code"] = 1
+        window.close()
+        app.quit()
+
+    def on_loaded() -> None:
+        if clock is not None:
+            window.start_simulator(speed)
+        if quit_after is not None or screenshot:
+            QTimer.singleShot(int(1000 * float(quit_after if quit_after is not None else 3.0)), finish)
+
+    def on_failed(message: str) -> None:
+        print(message, file=sys.stderr)
+        status["code"] = 1
+        if quit_after is not None or screenshot:
+            QTimer.singleShot(500, finish)
+
+    window.loadFinished.connect(on_loaded)
+    window.loadFailed.connect(on_failed)
+    if quit_after is not None or screenshot:
+        QTimer.singleShot(int(1000 * (SCREENSHOT_LOAD_CAP_S + float(quit_after or 0))), finish)
+    app.exec()
+    window.shutdown()
+    return status["code"]

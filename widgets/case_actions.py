@@ -1,0 +1,99 @@
+"""Runs workflow actions chosen in the UI through CaseService; refusals come back as plain-language messages.
+
+No rules here: which actions are offered comes from the workflow table, whether one is allowed from the service.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
+
+from console.domain.enums import CaseStatus, Role
+from console.errors import DomainError
+from console.services.actor import Actor
+from console.services.cases import CaseService
+from console.services.context import ServiceContext
+from console.world import World
+from widgets.action_dialog import ActionDialog
+from widgets.i18n import current_language
+from widgets.labels import action_text, officer_status_text
+
+
+def error_text(exc: DomainError) -> str:
+    """The domain error in the UI language."""
+    return exc.message_en if current_language() == "en" else exc.message_zh
+
+
+def available_actions(ctx: ServiceContext, status: str, role: Role) -> list[str]:
+    return ctx.workflow.available_actions(CaseStatus(status), role)
+
+
+class CaseActionController(QObject):
+    """Asks for reason/target when the workflow table says so, then calls the service.
+
+    Signals: ``succeeded(case_id, action)`` and ``refused(case_id, action, message)``.
+    """
+
+    succeeded = Signal(str, str)
+    refused = Signal(str, str, str)
+
+    def __init__(self, ctx: ServiceContext, world: World, actor: Callable[[], Actor],
+                 parent_widget: QWidget | None = None) -> None:
+        super().__init__(parent_widget)
+        self.ctx = ctx
+        self.world = world
+        self.actor = actor
+        self.parent_widget = parent_widget
+        self.service = CaseService(ctx)
+        self.dialog: ActionDialog | None = None
+
+    def request(self, case_id: str, action: str) -> None:
+        """Start an action: opens the dialog when needed (non-blocking), else runs it at once."""
+        spec = self.ctx.workflow.actions.get(action)
+        if spec is None:
+            return
+        if spec.reason_required or spec.target_required:
+            dlg = ActionDialog(action_text(action), case_id, need_reason=spec.reason_required,
+                               need_target=spec.target_required, targets=self.target_choices(case_id),
+                               parent=self.parent_widget)
+            dlg.accepted.connect(lambda: self.run(case_id, action, reason=dlg.reason(), target=dlg.target()))
+            dlg.finished.connect(lambda _r: setattr(self, "dialog", None))
+            self.dialog = dlg
+            dlg.open()
+            return
+        self.run(case_id, action)
+
+    def run(self, case_id: str, action: str, *, reason: str | None = None, target: str | None = None) -> bool:
+        try:
+            self.service.act(case_id, action, self.actor(), reason=reason, target=target)
+        except DomainError as exc:
+            self.refused.emit(case_id, action, error_text(exc))
+            return False
+        self.world.tail(self.ctx.db)
+        self.succeeded.emit(case_id, action)
+        return True
+
+    def target_choices(self, case_id: str) -> list[tuple[str, str]]:
+        """Officers of the case's subdistrict first (idle, then nearest), then other officers, squads and units."""
+        case = self.world.cases.get(case_id, {})
+        sub = case.get("subdistrict_code")
+        lon0, lat0 = float(case.get("lon") or 0.0), float(case.get("lat") or 0.0)
+        rows: list[tuple[tuple[Any, ...], str, str]] = []
+        for oid, o in self.world.officers.items():
+            if o.get("post") != "officer" or not o.get("active", True):
+                continue
+            dist_km = math.hypot((float(o.get("lon") or lon0) - lon0) * 95.0, (float(o.get("lat") or lat0) - lat0) * 111.0)
+            status = str(o.get("status") or "")
+            key = (o.get("subdistrict_code") != sub, status == "off_duty", status != "on_duty_idle", dist_km)
+            label = f"{o.get('name', oid)} {oid} · {officer_status_text(status)} · {dist_km:.1f} km"
+            rows.append((key, str(oid), label))
+        rows.sort(key=lambda r: r[0])
+        out = [(oid, label) for _k, oid, label in rows]
+        for kind in ("squad", "unit"):
+            for aid, a in sorted(self.world.assets.get(kind, {}).items()):
+                out.append((aid, f"{a.get('name', aid)} {aid}"))
+        return out

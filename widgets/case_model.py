@@ -1,0 +1,227 @@
+"""Case queue model: one row per case in the World, a live SLA countdown column, and a filter proxy.
+
+The model only reads World state; rows are added/refreshed from ``cases_changed`` and the SLA column is refreshed
+by :meth:`CaseTableModel.tick` once a second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from console.domain.enums import CaseStatus
+from console.world import World
+from widgets.labels import local_time, priority_text, source_text, status_text
+from widgets.theme import OVERDUE_COLOUR, WARN_COLOUR, status_colour
+
+COLUMNS = ("id", "status", "category", "subdistrict", "source", "priority", "assignee", "sla")
+COL = {name: i for i, name in enumerate(COLUMNS)}
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 2
+PRIORITY_RANK = {"urgent": 0, "A": 1, "B": 2, "C": 3}
+WARN_BEFORE_S = 3600.0
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def _deadline(case: dict[str, Any]) -> datetime | None:
+    value = case.get("step_deadline_utc")
+    if not value:
+        return None
+    ts = value if isinstance(value, datetime) else datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return ts if ts.tzinfo else ts.replace(tzinfo=UTC)
+
+
+def sla_seconds_left(case: dict[str, Any], now_utc: datetime) -> float | None:
+    """Seconds to the current step's deadline (negative when overdue); None for closed/hung or no deadline."""
+    status = CaseStatus(case["status"])
+    if not status.is_open or status == CaseStatus.HUNG:
+        return None
+    deadline = _deadline(case)
+    if deadline is None:
+        return None
+    return (deadline - now_utc).total_seconds()
+
+
+def is_overdue(case: dict[str, Any], now_utc: datetime) -> bool:
+    left = sla_seconds_left(case, now_utc)
+    return (bool(case.get("overdue")) and CaseStatus(case["status"]).is_open) or (left is not None and left < 0)
+
+
+class CaseTableModel(QAbstractTableModel):
+    def __init__(self, world: World, category_name: Callable[[str], str], officer_name: Callable[[str], str],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.world = world
+        self.category_name = category_name
+        self.officer_name = officer_name
+        self._ids: list[str] = []
+        self._row_of: dict[str, int] = {}
+        self.reload()
+
+    # --------------------------------------------------------------- feeding
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._ids = sorted(self.world.cases, key=lambda cid: str(self.world.cases[cid].get("created_at") or ""),
+                           reverse=True)
+        self._row_of = {cid: i for i, cid in enumerate(self._ids)}
+        self.endResetModel()
+
+    def on_cases_changed(self, ids: list[str] | None) -> None:
+        if ids is None:
+            self.reload()
+            return
+        new = [cid for cid in dict.fromkeys(ids) if cid not in self._row_of and cid in self.world.cases]
+        if new:
+            first = len(self._ids)
+            self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
+            for cid in new:
+                self._row_of[cid] = len(self._ids)
+                self._ids.append(cid)
+            self.endInsertRows()
+        rows = [self._row_of[cid] for cid in ids if cid in self._row_of]
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), len(COLUMNS) - 1))
+
+    def tick(self) -> None:
+        """Refresh the SLA column (called every second)."""
+        if self._ids:
+            self.dataChanged.emit(self.index(0, COL["sla"]), self.index(len(self._ids) - 1, COL["sla"]),
+                                  [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, SORT_ROLE])
+
+    def case_id_at(self, row: int) -> str:
+        return self._ids[row]
+
+    def row_of(self, case_id: str) -> int | None:
+        return self._row_of.get(case_id)
+
+    # --------------------------------------------------------------- Qt model API
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return [self.tr("案件编号"), self.tr("状态"), self.tr("类别"), self.tr("街道"), self.tr("来源"),
+                self.tr("紧急度"), self.tr("处置人"), self.tr("时限")][section]
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        cid = self._ids[index.row()]
+        case = self.world.cases.get(cid)
+        if case is None:
+            return None
+        col = COLUMNS[index.column()]
+        if role == CASE_ID_ROLE:
+            return cid
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(case, col)
+        if role == SORT_ROLE:
+            return self._sort_key(case, col)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if col == "status":
+                return QBrush(status_colour(case["status"]))
+            if col == "sla":
+                left = sla_seconds_left(case, self.world.now_utc)
+                if left is not None and left < 0:
+                    return QBrush(QColor(OVERDUE_COLOUR))
+                if left is not None and left < WARN_BEFORE_S:
+                    return QBrush(QColor(WARN_COLOUR))
+            if col == "priority" and case.get("priority") == "urgent":
+                return QBrush(QColor(OVERDUE_COLOUR))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{cid} · {case.get('address') or ''} · {local_time(case.get('created_at'))}"
+        return None
+
+    def _display(self, case: dict[str, Any], col: str) -> str:
+        if col == "id":
+            return str(case["id"])
+        if col == "status":
+            return "● " + status_text(case["status"])
+        if col == "category":
+            return self.category_name(str(case.get("category_code") or ""))
+        if col == "subdistrict":
+            return str(case.get("subdistrict_name") or "")
+        if col == "source":
+            return source_text(case.get("source"))
+        if col == "priority":
+            return priority_text(case.get("priority"))
+        if col == "assignee":
+            a = case.get("assignee")
+            return self.officer_name(str(a)) if a else ""
+        if col == "sla":
+            from widgets.labels import countdown_text
+
+            left = sla_seconds_left(case, self.world.now_utc)
+            return "" if left is None else countdown_text(left)
+        return ""
+
+    def _sort_key(self, case: dict[str, Any], col: str) -> Any:
+        if col == "sla":
+            left = sla_seconds_left(case, self.world.now_utc)
+            return 1e12 if left is None else left
+        if col == "priority":
+            return PRIORITY_RANK.get(str(case.get("priority")), 9)
+        if col == "id":
+            return str(case.get("created_at") or "") + str(case["id"])
+        return self._display(case, col)
+
+
+class CaseFilterProxy(QSortFilterProxyModel):
+    """Filters by status (a value, "open" or "" for all), category major class (a set of codes), subdistrict, source, overdue, text."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.status = "open"
+        self.category_major = ""  # a key from the queue's category combo ("事件:01"), "" for all
+        self.category_codes: frozenset[str] = frozenset()  # the codes of that major class
+        self.subdistrict = ""
+        self.source = ""
+        self.overdue_only = False
+        self.text = ""
+        self.setSortRole(SORT_ROLE)
+        self.setDynamicSortFilter(False)
+
+    def set_filters(self, **kw: Any) -> None:
+        for key, value in kw.items():
+            if not hasattr(self, key):
+                raise AttributeError(key)
+            setattr(self, key, value)
+        self.invalidateFilter()
+
+    def filters(self) -> dict[str, Any]:
+        return {"status": self.status, "category_major": self.category_major, "subdistrict": self.subdistrict,
+                "source": self.source, "overdue_only": self.overdue_only}
+
+    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
+        model = self.sourceModel()
+        assert isinstance(model, CaseTableModel)
+        case = model.world.cases.get(model.case_id_at(source_row))
+        if case is None:
+            return False
+        status = str(case["status"])
+        if self.status == "open":
+            if not CaseStatus(status).is_open:
+                return False
+        elif self.status and status != self.status:
+            return False
+        if self.category_major and str(case.get("category_code") or "") not in self.category_codes:
+            return False
+        if self.subdistrict and case.get("subdistrict_code") != self.subdistrict:
+            return False
+        if self.source and case.get("source") != self.source:
+            return False
+        if self.overdue_only and not is_overdue(case, model.world.now_utc):
+            return False
+        if self.text:
+            hay = f"{case['id']} {case.get('address') or ''} {case.get('description') or ''}"
+            if self.text.lower() not in hay.lower():
+                return False
+        return True

@@ -30,6 +30,7 @@ PAN_FRACTION = 0.15
 ZOOM_STEP = 1.5
 MIN_EXTENT_M = 150.0
 PULSE_PERIOD_S = 1.4
+TOP_Z = 1000.0  # layers at or above this z (labels) stay on top of layers added later without a z
 
 
 class _MapView(pg.GraphicsView):
@@ -101,7 +102,9 @@ class MapCanvas(QWidget):
         """Add a layer on top (or at z); names must be unique. Returns the layer."""
         if any(existing.name == layer.name for existing in self._layers):
             raise ValueError(f"layer {layer.name!r} already on the map")
-        layer.setZValue(float(len(self._layers)) if z is None else z)
+        if z is None:
+            z = max((item.zValue() for item in self._layers if item.zValue() < TOP_Z), default=-1.0) + 1.0
+        layer.setZValue(z)
         self._vb.addItem(layer, ignoreBounds=True)
         self._layers.append(layer)
         self._layers.sort(key=lambda item: item.zValue())

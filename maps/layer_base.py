@@ -27,6 +27,7 @@ class Hit:
     distance_px: float = 0.0
     count: int = 1
     bounds_m: tuple[float, float, float, float] | None = None  # minx, miny, maxx, maxy for clusters
+    alert_count: int = 0  # cluster members flagged (overdue cases, alarming sensors)
 
     @property
     def is_cluster(self) -> bool:
@@ -103,7 +104,8 @@ class MapLayer(pg.GraphicsObject):
 
     def tooltip_text(self, hit: Hit) -> str:
         if hit.is_cluster:
-            return f"{self.title_zh}：{hit.count} 个（点击放大）"
+            alert = f"，其中{hit.alert_count}个超期/告警" if hit.alert_count else ""
+            return f"{self.title_zh}：{hit.count} 个{alert}（点击放大）"
         if self.tooltip_provider is not None:
             return self.tooltip_provider(hit.feature_id)
         return f"{self.title_zh}：{hit.feature_id}"

@@ -83,7 +83,7 @@ class PointLayer(MapLayer):
         symbology: Symbology,
         *,
         cluster: bool = True,
-        cluster_cell_px: float = 64.0,
+        cluster_cell_px: float = 80.0,
         exact_max_scale_m_per_px: float = 2.5,
         cluster_min_visible: int = 400,
         hit_radius_px: float = 10.0,
@@ -355,10 +355,13 @@ class PointLayer(MapLayer):
         rows[:, 9] = self._opacity[vis]
         frags.draw(painter, self.symbology.atlas.pixmap)
 
+    def _draw_priority(self, idx: IntpArray) -> npt.NDArray[np.int16]:
+        return self._rank[idx].astype(np.int16) + self._pulse[idx].astype(np.int16) * 64
+
     def _paint_exact(self, painter: QPainter, t: Any, idx: IntpArray, scale: float) -> None:
         if idx.size == 0:
             return
-        vis = idx[np.argsort(self._rank[idx], kind="stable")]  # worst drawn last, on top
+        vis = idx[np.argsort(self._draw_priority(idx), kind="stable")]  # worst drawn last, on top
         if self.pulse_phase is not None and self._pulse_pm is not None:
             pv = vis[self._pulse[vis]]
             if pv.size:
@@ -393,13 +396,13 @@ class PointLayer(MapLayer):
         cl = self._clusters
         singles = cl["single_members"]
         if singles.size:
-            self._blit(painter, t, singles[np.argsort(self._rank[singles], kind="stable")], self._frags)
+            self._blit(painter, t, singles[np.argsort(self._draw_priority(singles), kind="stable")], self._frags)
         self.drawn_symbol_count = int(singles.size)
         px = t.m11() * cl["cx"] + t.dx()
         py = t.m22() * cl["cy"] + t.dy()
         order = np.argsort(cl["rank"], kind="stable")
         for i in order:
-            pm = self._badge(int(cl["count"][i]), int(cl["rank"][i]), float(cl["r_m"][i] / scale))
+            pm = self._badge(int(cl["count"][i]), int(cl["rank"][i]), float(cl["r_m"][i] / scale), int(cl["alerts"][i]))
             painter.drawPixmap(QPointF(px[i] - pm.width() / 2, py[i] - pm.height() / 2), pm)
         self.drawn_cluster_count = int(cl["count"].size)
 
@@ -409,7 +412,7 @@ class PointLayer(MapLayer):
         gy = np.floor(y / cell_m).astype(np.int64)
         if idx.size == 0:
             empty = np.empty(0)
-            return {"cx": empty, "cy": empty, "r_m": empty, "count": np.empty(0, dtype=np.int64),
+            return {"cx": empty, "cy": empty, "r_m": empty, "count": np.empty(0, dtype=np.int64), "alerts": empty,
                     "rank": np.empty(0, dtype=np.int64), "cell": np.empty(0, dtype=np.int64),
                     "single_members": np.empty(0, dtype=np.intp), "idx": idx, "dense": np.empty(0, dtype=np.int64)}
         gx0, gy0 = int(gx.min()), int(gy.min())
@@ -423,6 +426,7 @@ class PointLayer(MapLayer):
         per_rank = np.bincount(dense * nr + self._rank[idx].astype(np.int64), minlength=ncell * nr).reshape(ncell, nr)
         worst = nr - 1 - np.argmax(per_rank[:, ::-1] > 0, axis=1)
         member_sum = np.bincount(dense, weights=idx.astype(np.float64), minlength=ncell)
+        alerts = np.bincount(dense, weights=self._pulse[idx].astype(np.float64), minlength=ncell)
         single_cells = np.flatnonzero(counts == 1)
         multi = np.flatnonzero(counts > 1)
         c = counts[multi]
@@ -437,15 +441,16 @@ class PointLayer(MapLayer):
         cx = np.clip(cx, cell_x0 + r_m, cell_x0 + cell_m - r_m)
         cy = np.clip(cy, cell_y0 + r_m, cell_y0 + cell_m - r_m)
         return {
-            "cx": cx, "cy": cy, "r_m": r_m, "count": c, "rank": worst[multi], "cell": multi,
+            "cx": cx, "cy": cy, "r_m": r_m, "count": c, "rank": worst[multi], "cell": multi, "alerts": alerts[multi],
             "single_members": np.rint(member_sum[single_cells]).astype(np.intp), "idx": idx, "dense": dense,
         }
 
-    def _badge(self, count: int, rank: int, r_px: float) -> QPixmap:
+    def _badge(self, count: int, rank: int, r_px: float, alerts: int = 0) -> QPixmap:
         label = _count_label(count)
         colour = self.symbology.rank_colour(rank)
         r = max(round(r_px), 8)
-        key = (label, colour.rgba(), r, self.symbology.cluster_shape, font_generation())
+        alert_label = "" if alerts <= 0 else (str(alerts) if alerts < 100 else "99+")
+        key = (label, colour.rgba(), r, self.symbology.cluster_shape, alert_label, font_generation())
         pm = self._badge_cache.get(key)
         if pm is not None:
             return pm
@@ -473,6 +478,15 @@ class PointLayer(MapLayer):
         p.setPen(QColor("#0b1015") if lum > 150 else QColor("#ffffff"))
         p.setFont(font)
         p.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
+        if alert_label:  # red light: how many members are overdue / alarming, top-right of the badge
+            afont = map_font(9, bold=True)
+            aw = max(QFontMetricsF(afont).horizontalAdvance(alert_label) + 6, 13.0)
+            arect = QRectF(size - aw, 0, aw, 13.0)
+            p.setPen(QPen(QColor("#ffffff"), 1.0))
+            p.setBrush(QColor("#ff1744"))
+            p.drawRoundedRect(arect, 6.5, 6.5)
+            p.setFont(afont)
+            p.drawText(arect, Qt.AlignmentFlag.AlignCenter, alert_label)
         p.end()
         if len(self._badge_cache) > 4000:
             self._badge_cache.clear()
@@ -525,7 +539,7 @@ class PointLayer(MapLayer):
             return None
         d2 = (self._x[cand] - x_m) ** 2 + (self._y[cand] - y_m) ** 2
         # nearest wins; among (near) ties, the worse-ranked symbol is the one drawn on top
-        score = d2 - self._rank[cand].astype(np.float64) * 1e-6
+        score = d2 - self._draw_priority(cand).astype(np.float64) * 1e-6
         j = int(np.argmin(score))
         if d2[j] > tol * tol:
             return None
@@ -541,13 +555,14 @@ class PointLayer(MapLayer):
             return None
         members = cl["idx"][cl["dense"] == cl["cell"][j]]
         mx, my = self._x[members], self._y[members]
-        worst = members[np.argmax(self._rank[members])]
+        worst = members[np.argmax(self._draw_priority(members))]
         return Hit(
             self.name,
             str(self._ids[worst]),
             distance_px=math.sqrt(d2[j]) / scale,
             count=int(members.size),
             bounds_m=(float(mx.min()), float(my.min()), float(mx.max()), float(my.max())),
+            alert_count=int(self._pulse[members].sum()),
         )
 
     def cluster_member_ids(self, hit: Hit) -> list[str]:

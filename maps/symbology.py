@@ -68,6 +68,21 @@ def _bool(values: npt.ArrayLike | None, n: int, default: bool = False) -> npt.ND
     return np.asarray(values, dtype=bool).reshape(n)
 
 
+def alert_dot_pixmap(label: str = "3", size_px: int = 20) -> QPixmap:
+    """The red corner dot of a cluster badge (number of overdue/alarming members), for legends."""
+    pm = QPixmap(size_px, size_px)
+    pm.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pm)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(QPen(WHITE, 1.2))
+    p.setBrush(QColor("#ff1744"))
+    p.drawEllipse(QRectF(2, 2, size_px - 4, size_px - 4))
+    p.setFont(map_font(max(size_px // 2, 7), bold=True))
+    p.drawText(QRectF(0, 0, size_px, size_px), Qt.AlignmentFlag.AlignCenter, label)
+    p.end()
+    return pm
+
+
 class SymbolAtlas:
     """Symbols rendered on demand into one pixmap grid; ``rect_table[key]`` = (sx, sy, w, h), w == 0 when absent."""
 
@@ -124,6 +139,7 @@ class Symbology:
     key_space = 1
     rank_count = 1
     cluster_shape = "circle"  # or "square"
+    alert_label_zh = "告警"  # what the ``pulse`` flag means; clusters show how many members have it
 
     def __init__(self) -> None:
         self.atlas = SymbolAtlas(self)
@@ -233,9 +249,8 @@ CASE_RANK_OF_STATUS: dict[str, int] = {
     CaseStatus.FILED: 3,
     CaseStatus.REPORTED: 4,
 }
-CASE_RANK_OVERDUE = 5
-CASE_RANK_COLOURS = ["#66bb6a", "#b388ff", "#2979ff", "#ffc400", "#ff9100", "#ff1744"]
-CASE_RANK_LABELS_ZH = ["已结案/作废", "待核查/结案", "处置中", "待核实/立案/派遣", "待受理", "超期"]
+CASE_RANK_COLOURS = ["#66bb6a", "#b388ff", "#2979ff", "#ffc400", "#ff9100"]
+CASE_RANK_LABELS_ZH = ["已结案/作废", "待核查/结案", "处置中", "待核实/立案/派遣", "待受理"]
 
 PRIORITY_RINGS: dict[str, tuple[str, float]] = {"urgent": ("#ff2d95", 3.0), "A": ("#ff6d00", 2.2), "B": ("#fff176", 1.6)}
 
@@ -304,6 +319,7 @@ class CaseSymbology(Symbology):
     cell_px = 40
     key_space = len(CASE_STATUSES) * len(CASE_CATEGORIES) * len(CASE_PRIORITIES) * 2
     rank_count = len(CASE_RANK_COLOURS)
+    alert_label_zh = "超期"
     RADIUS = 9.0
 
     def compute(self, n: int, style: StyleArrays) -> SymbolKeys:
@@ -313,8 +329,8 @@ class CaseSymbology(Symbology):
         overdue = _bool(style.get("overdue"), n)
         status_rank = np.asarray([CASE_RANK_OF_STATUS[CaseStatus(v)] for v in CASE_STATUSES], dtype=np.int8)
         is_open = np.asarray([CaseStatus(v).is_open for v in CASE_STATUSES], dtype=bool)
-        overdue_open = overdue & is_open[s]
-        rank = np.where(overdue_open, np.int8(CASE_RANK_OVERDUE), status_rank[s]).astype(np.int8)
+        overdue_open = overdue & is_open[s]  # a closed case is no longer a red light
+        rank = status_rank[s]
         nc, npr = len(CASE_CATEGORIES), len(CASE_PRIORITIES)
         key = (((s * nc + c) * npr + pr) * 2 + overdue_open.astype(np.int32)).astype(np.int32)
         return SymbolKeys(
@@ -393,7 +409,7 @@ class CaseSymbology(Symbology):
         for pr in ("urgent", "A", "B"):
             out.append((f"优先级：{Priority(pr).label_zh}", self.symbol_pixmap(self.key_of("dispatched", "other", pr), 22)))
         out.append(("超期（红灯）", self.symbol_pixmap(self.key_of("handling", "other", "none", True), 22)))
-        return out + self.cluster_legend()
+        return out + self.cluster_legend() + [("聚合右上角红点：超期件数", alert_dot_pixmap())]
 
 
 # --------------------------------------------------------------------------------------------------------------------

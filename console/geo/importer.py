@@ -119,17 +119,25 @@ def to_wgs84_frame(gdf: gpd.GeoDataFrame, crs: str | None, label: str = "layer")
             out = gdf.set_geometry(shapely.transform(geoms, coords_gcj02_to_wgs84), crs=None)
             out = out.set_crs(4326, allow_override=True)
         else:
+            _check_units(target, projected, label)
             out = gdf.set_crs(target, allow_override=True).to_crs(4326)
     elif gdf.crs is None:
         raise _fail(f"{label} 未声明坐标系，请指定（wgs84、cgcs2000、gcj02 或 EPSG 代码）",
                     f"{label} declares no coordinate system; pass one (wgs84, cgcs2000, gcj02 or an EPSG code)")
     else:
+        _check_units(CRS.from_user_input(gdf.crs), projected, label)
         out = gdf.to_crs(4326)
     lon0, lat0, lon1, lat1 = shapely.total_bounds(np.asarray(out.geometry.values, dtype=object))
     if not (np.isfinite([lon0, lat0, lon1, lat1]).all() and -180 <= lon0 <= lon1 <= 180 and -90 <= lat0 <= lat1 <= 90):
         raise _fail(f"{label} 坐标超出经纬度范围：坐标系设置有误", f"{label} coordinates are not lon/lat after conversion: "
                     "wrong coordinate system")
     return out
+
+
+def _check_units(crs: CRS, projected_coordinates: bool, label: str) -> None:
+    if crs.is_projected and not projected_coordinates:
+        raise _fail(f"{label} 的坐标像经纬度，但坐标系 {crs.to_string()} 是投影坐标系：坐标系设置有误",
+                    f"{label} coordinates look like degrees but {crs.to_string()} is projected: wrong coordinate system")
 
 
 def _find_column(columns: list[str], aliases: tuple[str, ...]) -> str | None:

@@ -197,7 +197,7 @@ class MainWindow(QMainWindow):
     def _build_shortcuts(self) -> None:
         find = QAction(self.tr("搜索"), self)
         find.setShortcut(QKeySequence.StandardKey.Find)
-        find.triggered.connect(lambda: (self.search_edit.setFocus(), self.search_edit.selectAll()))
+        find.triggered.connect(self.focus_search)
         self.addAction(find)
         queue = QAction(self.tr("案件队列"), self)
         queue.setShortcut(QKeySequence("F6"))
@@ -409,6 +409,10 @@ class MainWindow(QMainWindow):
         return True
 
     # =============================================================== search
+    def focus_search(self) -> None:
+        self.search_edit.setFocus()
+        self.search_edit.selectAll()
+
     def search(self, text: str) -> list[SearchHit]:
         return self.search_index.search(text) if self.search_index is not None else []
 

@@ -33,6 +33,7 @@ CASE_LAYER = "cases"
 CLOSED_LAYER = "cases_closed"
 OFFICER_LAYER = "officers"
 CASE_FLY_SCALE_M_PER_PX = 1.5
+POINT_LAYERS_Z = 500.0  # above the basemap, below its label layer (z 1000)
 AREA_DEFAULT_OFF = {CLOSED_LAYER, "grids", "duty_grids", "sensors"}
 
 
@@ -65,17 +66,14 @@ class MapPanel(QWidget):
     # --------------------------------------------------------------- building
     def set_geography(self, geography: Any) -> None:
         """Basemap layers (district, subdistricts, communities, grids, roads, metro) from the geography."""
-        layers = build_basemap_layers(geography, self.theme_name)
-        for layer in layers:
-            self.canvas.add_layer(layer)
-        district = getattr(geography, "district", None)
-        if district is not None and len(district):
-            minx, miny, maxx, maxy = (float(v) for v in district.total_bounds)
-            from console.geo.projection import lonlat_wgs84_to_xy_m
-
-            x, y = lonlat_wgs84_to_xy_m([minx, maxx], [miny, maxy])
-            self.canvas.set_home_bounds(float(x[0]), float(y[0]), float(x[1]), float(y[1]))
-        self.canvas.home()
+        try:
+            from maps.basemap import add_basemap
+        except ImportError:  # pragma: no cover - older maps package
+            for layer in _plain_basemap(geography, self.theme_name):
+                self.canvas.add_layer(layer)
+            self.canvas.home()
+            return
+        add_basemap(self.canvas, geography, self.theme_name)
 
     def set_world(self, world: World, category_icon: Callable[[str], str], tooltip: Callable[[str, str], str]) -> None:
         self.world = world
@@ -89,10 +87,10 @@ class MapPanel(QWidget):
             (CASE_LAYER, "在办案件", CaseSymbology(), {}),
             (OFFICER_LAYER, "执法队员", OfficerSymbology(), {"cluster_min_visible": 600}),
         ]
-        for name, title, symb, kw in specs:
-            layer = PointLayer(name, title, symb, selection_colour=t.selection,
-                               tooltip_provider=lambda fid, n=name: tooltip(n, fid), **kw)
-            self.canvas.add_layer(layer, z=100.0 + len(self.canvas.layers()))
+        for k, (name, title, symb, kw) in enumerate(specs):
+            layer = PointLayer(name, title, symb, selection_colour=t.selection, **kw)
+            layer.tooltip_provider = _tooltip_for(tooltip, name)
+            self.canvas.add_layer(layer, z=POINT_LAYERS_Z + k)
         self.refresh_assets()
         self.refresh_cases()
         self.refresh_officers()
@@ -221,6 +219,10 @@ class MapPanel(QWidget):
             self.canvas.set_layer_visible(name, visible)
 
 
+def _tooltip_for(tooltip: Callable[[str, str], str], layer_name: str) -> Callable[[str], str]:
+    return lambda fid: tooltip(layer_name, fid)
+
+
 def layer_title(layer: MapLayer) -> str:
     from PySide6.QtCore import QCoreApplication
 
@@ -240,19 +242,6 @@ def legend_of(layer: MapLayer) -> list[tuple[str, QPixmap]]:
     if callable(entries_fn):
         return [(dtr(label), pm) for label, pm in entries_fn()]
     return []
-
-
-def build_basemap_layers(geography: Any, theme: str) -> list[MapLayer]:
-    """Use the maps package's basemap builder when present; else a plain one from the geography frames."""
-    try:
-        from maps import basemap  # type: ignore[attr-defined]
-
-        builder = getattr(basemap, "build_basemap_layers", None) or getattr(basemap, "build_basemap", None)
-        if builder is not None:
-            return list(builder(geography, theme=theme))
-    except ImportError:
-        pass
-    return _plain_basemap(geography, theme)
 
 
 def _plain_basemap(geography: Any, theme: str) -> list[MapLayer]:

@@ -63,22 +63,22 @@ class SimulatorRunner(QObject):
 
     def __init__(self, ctx: ServiceContext, speed: float, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.thread = QThread(self)
+        self._thread = QThread(self)
         self.worker = _SimWorker(ctx, speed)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.start)
+        self.worker.moveToThread(self._thread)
+        self._thread.started.connect(self.worker.start)
         self.worker.stepped.connect(self.stepped)
         self.worker.failed.connect(self.failed)
         self.last_step_monotonic: float | None = None
         self.stepped.connect(lambda _r: setattr(self, "last_step_monotonic", time.monotonic()))
 
     def start(self) -> None:
-        self.thread.start()
+        self._thread.start()
 
     def stop(self) -> None:
-        if self.thread.isRunning():
+        if self._thread.isRunning():
             from PySide6.QtCore import QMetaObject, Qt
 
             QMetaObject.invokeMethod(self.worker, "stop", Qt.ConnectionType.BlockingQueuedConnection)
-            self.thread.quit()
-            self.thread.wait(5000)
+            self._thread.quit()
+            self._thread.wait(5000)

@@ -200,3 +200,9 @@ def test_official_subdistricts_replace_the_demo_partition(demo_geo: Geography) -
     assert not geo2.is_approximate
     assert not bool(geo2.grids["approximate"].any()) and not bool(geo2.duty_grids["approximate"].any())
     assert geo2.grids["grid_code"].tolist() == demo_geo.grids["grid_code"].tolist()
+
+
+def test_empty_records_give_an_empty_geography() -> None:
+    geo = Geography.from_records([])
+    assert len(geo.grids) == 0 and geo.grids.crs.to_epsg() == 4326
+    assert list(geo.duty_grids.columns) == [*LAYER_COLUMNS["duty_grids"], "geometry"]

@@ -40,6 +40,8 @@ METRO_COLOURS: dict[str, str] = {
 SUBDISTRICT_TINTS = ["#4fc3f7", "#81c784", "#ffb74d", "#ba68c8", "#4db6ac", "#f06292", "#aed581", "#7986cb",
                      "#ffd54f", "#90a4ae"]
 
+STATIC_LAYER_NAMES = ("context_districts", "subdistricts_fill", "communities", "grids", "duty_grids", "roads",
+                      "metro_lines", "subdistricts", "district")  # drawn from one cached image (maps.static_cache)
 LABELS_Z = 1000.0  # label-only layers sit above every data layer
 
 BASEMAP_LAYER_NAMES = ("context_districts", "subdistricts_fill", "communities", "grids", "duty_grids", "roads",
@@ -180,6 +182,7 @@ def add_basemap(canvas: MapCanvas, geo: Any, theme: str | None = None) -> dict[s
     layers = build_basemap_layers(geo, theme or canvas.theme.name)
     for layer in layers:
         canvas.add_layer(layer)
+    canvas.set_static_layers([layer.name for layer in layers if layer.name in STATIC_LAYER_NAMES])
     labels = build_label_layers(geo, theme or canvas.theme.name)
     for layer in labels:
         canvas.add_layer(layer, z=LABELS_Z)

@@ -22,6 +22,7 @@ from maps import labels
 from maps.layer_base import Hit, MapLayer, TooltipProvider
 from maps.overlays import paint_north_arrow, paint_scale_bar, paint_text_box
 from maps.point_layer import PointLayer
+from maps.static_cache import StaticLayerCache
 from maps.theme import MapTheme, theme_named
 
 Bounds = tuple[float, float, float, float]
@@ -96,6 +97,7 @@ class MapCanvas(QWidget):
         self._pulse_timer.setInterval(80)
         self._pulse_timer.timeout.connect(self._on_pulse)
         self._animations_enabled = False
+        self._static_cache: StaticLayerCache | None = None
 
     # ----------------------------------------------------------------------------------------------- layers
     def add_layer(self, layer: MapLayer, z: float | None = None) -> MapLayer:
@@ -110,6 +112,26 @@ class MapCanvas(QWidget):
         self._layers.sort(key=lambda item: item.zValue())
         layer.apply_view_scale(self.scale_m_per_px())
         return layer
+
+    def set_static_layers(self, names: list[str]) -> None:
+        """Draw these (unchanging) layers from one cached image; they must be contiguous at the bottom of the stack.
+
+        Their visibility, hit-testing and data changes work as before; the cache notices versions and visibility.
+        """
+        if self._static_cache is not None:
+            self._vb.removeItem(self._static_cache)
+            self._static_cache.release()
+            self._static_cache = None
+        members = [self.layer(n) for n in names]
+        if not members:
+            return
+        cache = StaticLayerCache(members)
+        cache.setZValue(min(m.zValue() for m in members) - 0.5)
+        self._vb.addItem(cache, ignoreBounds=True)
+        self._static_cache = cache
+
+    def static_cache(self) -> StaticLayerCache | None:
+        return self._static_cache
 
     def remove_layer(self, name: str) -> None:
         layer = self.layer(name)

@@ -58,6 +58,13 @@ class MapLayer(pg.GraphicsObject):
         self.hit_testable = hit_testable
         self._user_visible = True
         self._in_scale_range = True
+        self.version = 0  # bumped on every data/style change (caches compare it)
+        self.cache_owner: object | None = None  # a StaticLayerCache that paints this layer into its image
+        self.cache_rect_m: QRectF | None = None  # set while the cache renders: the area being rendered
+
+    def painted_by_cache(self) -> bool:
+        """True when a cache draws this layer, so the item's own paint must do nothing."""
+        return self.cache_owner is not None and self.cache_rect_m is None
 
     # --- visibility -------------------------------------------------------------------------------------------
     @property

@@ -29,7 +29,9 @@ def _qcolor(c: ColourLike) -> QColor:
 
 
 def view_rect_m(item: MapLayer, option: QStyleOptionGraphicsItem | None) -> QRectF:
-    """The visible area in item (metre) coordinates."""
+    """The visible area in item (metre) coordinates (or the area a cache is rendering)."""
+    if item.cache_rect_m is not None:
+        return QRectF(item.cache_rect_m)
     vb = item.getViewBox()
     if vb is not None and hasattr(vb, "viewRect"):
         return QRectF(vb.viewRect())
@@ -114,6 +116,7 @@ class _GeoLayer(MapLayer):
     # ---------------------------------------------------------------------------------------------------------
     def _read_frame(self, gdf: Any) -> None:
         self.prepareGeometryChange()
+        self.version += 1
         if gdf is None or len(gdf) == 0:
             self._geoms_m = np.empty(0, dtype=object)
             self._ids = np.empty(0, dtype=object)
@@ -236,7 +239,7 @@ class PolygonLayer(_GeoLayer):
         self.update()
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        if not self._chunks:
+        if not self._chunks or self.painted_by_cache():
             return
         vr = view_rect_m(self, option)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, self.antialias)
@@ -346,7 +349,7 @@ class LineLayer(_GeoLayer):
         self.update()
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        if not self._chunks:
+        if not self._chunks or self.painted_by_cache():
             return
         vr = view_rect_m(self, option)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, self.antialias)

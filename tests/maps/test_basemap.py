@@ -30,3 +30,21 @@ def test_basemap_stack_on_demo_geography(canvas, geography) -> None:  # type: ig
     canvas.grab_image(1280, 800)
     assert canvas.layer("grids").isVisible() and canvas.layer("communities").isVisible()
     assert canvas.layer("communities").labels_drawn > 0
+
+
+def test_static_cache_reuses_image_while_panning_and_follows_visibility(canvas, geography) -> None:  # type: ignore[no-untyped-def]
+    add_basemap(canvas, geography)
+    cache = canvas.static_cache()
+    assert cache is not None and {m.name for m in cache.members()} >= {"roads", "district", "subdistricts"}
+    first = canvas.grab_image(800, 600)
+    renders = cache.renders
+    cx, cy = canvas.view_centre_m()
+    s = canvas.scale_m_per_px()
+    canvas.set_view(cx + 20 * s, cy, s)  # small pan: inside the cached margin
+    canvas.grab_image(800, 600)
+    assert cache.renders == renders
+    canvas.set_view(cx, cy, s)
+    assert canvas.grab_image(800, 600) == first  # blitting the cache reproduces the frame exactly
+    canvas.set_layer_visible("roads", False)  # a member's visibility change invalidates the image
+    without_roads = canvas.grab_image(800, 600)
+    assert cache.renders == renders + 1 and without_roads != first

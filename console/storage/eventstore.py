@@ -92,7 +92,7 @@ class StoredEvent:
         }
 
     @staticmethod
-    def from_row(row: EventRow) -> StoredEvent:
+    def from_row(row: Any) -> StoredEvent:
         return StoredEvent(
             seq=row.seq,
             event_id=row.event_id,
@@ -195,16 +195,18 @@ def last_seq(session: Session) -> int:
 def read(session: Session, since_seq: int = 0, *, case_id: str | None = None, entity_id: str | None = None,
          until_ts: datetime | None = None, limit: int | None = None) -> list[StoredEvent]:
     """Events with seq > since_seq in order, optionally for one case/entity or up to an instant."""
-    stmt = select(EventRow).where(EventRow.seq > since_seq).order_by(EventRow.seq)
+    table = EventRow.__table__
+    stmt = select(table).where(table.c.seq > since_seq).order_by(table.c.seq)
     if case_id is not None:
-        stmt = stmt.where(EventRow.case_id == case_id)
+        stmt = stmt.where(table.c.case_id == case_id)
     if entity_id is not None:
-        stmt = stmt.where(EventRow.entity_id == entity_id)
+        stmt = stmt.where(table.c.entity_id == entity_id)
     if until_ts is not None:
-        stmt = stmt.where(EventRow.ts_utc <= until_ts)
+        stmt = stmt.where(table.c.ts_utc <= until_ts)
     if limit is not None:
         stmt = stmt.limit(limit)
-    return [StoredEvent.from_row(r) for r in session.scalars(stmt)]
+    # Core rows, not ORM objects: several times faster on the large reads of rebuilds and replay.
+    return [StoredEvent.from_row(r) for r in session.execute(stmt)]
 
 
 def iterate(session: Session, batch: int = 20_000) -> Iterator[StoredEvent]:

@@ -39,10 +39,17 @@ def choose(setting: str, given: str | None, default: str, allowed: tuple[str, ..
     return str(value) if value in allowed else default
 
 
+SCREENSHOT_SIZE = (1600, 1000)
+
+
 def save_screenshot(window: MainWindow, path: str) -> bool:
+    """Grab the whole window to PNG at the reference desk size (offscreen screens are small by default)."""
     out = Path(path).expanduser()
     out.parent.mkdir(parents=True, exist_ok=True)
-    QApplication.processEvents()
+    if (window.width(), window.height()) != SCREENSHOT_SIZE:
+        window.resize(*SCREENSHOT_SIZE)
+    for _ in range(3):
+        QApplication.processEvents()
     pixmap = window.grab()
     return bool(pixmap.save(str(out), "PNG"))
 
@@ -58,6 +65,8 @@ def run_demo(args: argparse.Namespace) -> int:
     install_language(app, lang)
     theme = apply_theme(app, choose("ui/theme", getattr(args, "theme", None), "dark", ("dark", "light")))
     window = MainWindow(theme=theme)
+    if getattr(args, "screenshot", None):
+        window.resize(*SCREENSHOT_SIZE)
     window.show()
 
     clock = None
@@ -84,6 +93,8 @@ def run_demo(args: argparse.Namespace) -> int:
     def on_loaded() -> None:
         if clock is not None:
             window.start_simulator(speed)
+        if screenshot:
+            window.select_first_in_queue(fly=False)  # a demo picture shows the details panel at work
         if quit_after is not None or screenshot:
             QTimer.singleShot(int(1000 * float(quit_after if quit_after is not None else 3.0)), finish)
 

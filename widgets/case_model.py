@@ -190,11 +190,12 @@ class CaseFilterProxy(QSortFilterProxyModel):
         self.setDynamicSortFilter(False)
 
     def set_filters(self, **kw: Any) -> None:
+        self.beginFilterChange()
         for key, value in kw.items():
             if not hasattr(self, key):
                 raise AttributeError(key)
             setattr(self, key, value)
-        self.invalidateFilter()
+        self.endFilterChange()
 
     def filters(self) -> dict[str, Any]:
         return {"status": self.status, "category_major": self.category_major, "subdistrict": self.subdistrict,

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QTableView,
@@ -94,11 +93,12 @@ class CaseQueue(QWidget):
         for sig in (model.rowsInserted, model.modelReset):
             sig.connect(self._update_count)
         h = self.table.horizontalHeader()
-        widths = {"id": 128, "status": 76, "category": 110, "subdistrict": 84, "source": 78, "priority": 52,
-                  "assignee": 64, "sla": 78}
+        widths = {"id": 118, "status": 66, "category": 98, "subdistrict": 78, "source": 70, "priority": 42,
+                  "assignee": 54, "sla": 70}
+        h.setMinimumSectionSize(36)
         for name, w in widths.items():
             h.resizeSection(COL[name], w)
-        h.setSectionResizeMode(COL["category"], QHeaderView.ResizeMode.Stretch)
+        h.setStretchLastSection(True)
         self.table.sortByColumn(COL["sla"], Qt.SortOrder.AscendingOrder)
         self._update_count()
 

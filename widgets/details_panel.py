@@ -95,8 +95,9 @@ class CaseDetails(QWidget):
             self.sla.setText("")
             return
         colour = OVERDUE_COLOUR if left < 0 else WARN_COLOUR if left < 3600 else "#6fcf97"
+        sla_word = self.tr("时限")
         self.sla.setText(f"<span style='color:{colour};font-size:15px;font-weight:bold'>"
-                         f"{escape(self.tr('时限'))} {escape(countdown_text(left))}</span>")
+                         f"{escape(sla_word)} {escape(countdown_text(left))}</span>")
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)
@@ -115,36 +116,37 @@ class CaseDetails(QWidget):
         self.actions_box.setVisible(bool(actions))
 
     def _html(self, c: dict[str, Any], timeline: list[StoredEvent], names: dict[str, Any]) -> str:
-        tr = self.tr
+        masked_word, overdue_word = self.tr("已脱敏"), self.tr("超期")
+        reason_word, timeline_word = self.tr("原因"), self.tr("办理过程")
         cat = " / ".join(str(x) for x in (c.get("category_major_name"), c.get("category_minor_name")) if x)
         reporter = c.get("reporter") or {}
         rep = "—"
         if reporter:
             rep = f"{reporter.get('name') or ''} {reporter.get('phone') or ''}"
             if reporter.get("masked"):
-                rep += f" <span style='color:#8fa3b8'>({tr('已脱敏')})</span>"
+                rep += f" <span style='color:#8fa3b8'>({masked_word})</span>"
         assignee = c.get("assignee")
         fields = [
-            (tr("类别"), escape(cat or str(c.get("category_code") or ""))),
-            (tr("来源"), escape(source_text(c.get("source")))),
-            (tr("紧急度"), escape(priority_text(c.get("priority")))),
-            (tr("地址"), escape(str(c.get("address") or ""))),
-            (tr("街道 / 社区"), escape(f"{c.get('subdistrict') or ''} {c.get('community') or ''}")),
-            (tr("网格"), escape(str(c.get("grid_code") or ""))),
-            (tr("处置人"), escape(f"{names.get(str(assignee), '')} {assignee}" if assignee else "—")),
-            (tr("环节时限"), escape(local_time(c.get("deadline"), "%Y-%m-%d %H:%M"))),
-            (tr("处置时限"), escape(local_time(c.get("disposal_deadline"), "%Y-%m-%d %H:%M"))),
-            (tr("上报人"), rep),
-            (tr("描述"), escape(str(c.get("description") or ""))),
-            (tr("附件"), escape("、".join(map(str, c.get("attachments") or []))) or "—"),
+            (self.tr("类别"), escape(cat or str(c.get("category_code") or ""))),
+            (self.tr("来源"), escape(source_text(c.get("source")))),
+            (self.tr("紧急度"), escape(priority_text(c.get("priority")))),
+            (self.tr("地址"), escape(str(c.get("address") or ""))),
+            (self.tr("街道 / 社区"), escape(f"{c.get('subdistrict') or ''} {c.get('community') or ''}")),
+            (self.tr("网格"), escape(str(c.get("grid_code") or ""))),
+            (self.tr("处置人"), escape(f"{names.get(str(assignee), '')} {assignee}" if assignee else "—")),
+            (self.tr("环节时限"), escape(local_time(c.get("deadline"), "%Y-%m-%d %H:%M"))),
+            (self.tr("处置时限"), escape(local_time(c.get("disposal_deadline"), "%Y-%m-%d %H:%M"))),
+            (self.tr("上报人"), rep),
+            (self.tr("描述"), escape(str(c.get("description") or ""))),
+            (self.tr("附件"), escape("、".join(map(str, c.get("attachments") or []))) or "—"),
         ]
         flags = []
         if c.get("overdue"):
-            flags.append(f"<span style='color:{OVERDUE_COLOUR}'>{tr('超期')}</span>")
+            flags.append(f"<span style='color:{OVERDUE_COLOUR}'>{overdue_word}</span>")
         if c.get("supervised"):
-            flags.append(tr("已督办"))
+            flags.append(self.tr("已督办"))
         if c.get("rework_count"):
-            flags.append(tr("返工 %1 次").replace("%1", str(c["rework_count"])))
+            flags.append(self.tr("返工 %1 次").replace("%1", str(c["rework_count"])))
         rows = "".join(f"<tr><td style='color:#8fa3b8;padding-right:10px;white-space:nowrap'>{k}</td><td>{v}</td></tr>"
                        for k, v in fields)
         tl = []
@@ -155,7 +157,7 @@ class CaseDetails(QWidget):
                 if status and ev.action != "create" else ""
             target = after.get("assignee") if ev.action in ("assign", "reassign") else None
             extra = f" → {escape(str(names.get(str(target), target)))}" if target else ""
-            reason = f"<br/><span style='color:#8fa3b8'>{escape(tr('原因'))}：{escape(ev.reason)}</span>" \
+            reason = f"<br/><span style='color:#8fa3b8'>{escape(reason_word)}：{escape(ev.reason)}</span>" \
                 if ev.reason else ""
             tl.append(f"<tr><td style='color:#8fa3b8;white-space:nowrap;padding-right:8px'>"
                       f"{escape(local_time(ev.ts_utc, '%m-%d %H:%M'))}</td>"
@@ -163,7 +165,7 @@ class CaseDetails(QWidget):
                       f" <span style='color:#8fa3b8'>· {escape(role_text(ev.role))} {escape(ev.actor)}</span>{reason}"
                       f"</td></tr>")
         return (f"<div>{' · '.join(flags)}</div><table cellspacing='2'>{rows}</table>"
-                f"<h4 style='margin-top:8px'>{tr('办理过程')}（{len(timeline)}）</h4>"
+                f"<h4 style='margin-top:8px'>{timeline_word}（{len(timeline)}）</h4>"
                 f"<table cellspacing='2'>{''.join(tl)}</table>")
 
 
@@ -181,26 +183,26 @@ class OfficerDetails(QWidget):
         lay.addWidget(self.body)
 
     def show_officer(self, o: dict[str, Any], squad_name: str, orders: list[dict[str, Any]], now_utc: Any) -> None:
-        tr = self.tr
         self.officer_id = str(o["id"])
+        orders_word = self.tr("当前任务")
         status = str(o.get("status") or "")
         lon, lat = o.get("lon"), o.get("lat")
         fix = f"{float(lon):.5f}, {float(lat):.5f}" if lon is not None and lat is not None else "—"
         rows = [
-            (tr("编号"), escape(f"{o['id']}  {o.get('badge_no') or ''}")),
-            (tr("岗位"), escape(post_text(o.get("post")))),
-            (tr("中队"), escape(squad_name)),
-            (tr("状态"), f"<span style='color:#56ccf2'>{escape(officer_status_text(status))}</span>"),
-            (tr("最后定位"), escape(f"{fix} · {local_time(o.get('fix_ts_utc'), '%H:%M:%S')} "
+            (self.tr("编号"), escape(f"{o['id']}  {o.get('badge_no') or ''}")),
+            (self.tr("岗位"), escape(post_text(o.get("post")))),
+            (self.tr("中队"), escape(squad_name)),
+            (self.tr("状态"), f"<span style='color:#56ccf2'>{escape(officer_status_text(status))}</span>"),
+            (self.tr("最后定位"), escape(f"{fix} · {local_time(o.get('fix_ts_utc'), '%H:%M:%S')} "
                                    f"({age_text(fix_age_s(o, now_utc))})")),
-            (tr("班次"), escape(str(o.get("shift") or ""))),
+            (self.tr("班次"), escape(str(o.get("shift") or ""))),
         ]
         table = "".join(f"<tr><td style='color:#8fa3b8;padding-right:10px'>{k}</td><td>{v}</td></tr>" for k, v in rows)
         order_rows = "".join(
             f"<li><a href='case:{escape(str(c['id']))}' style='color:#56ccf2'>{escape(str(c['id']))}</a> "
             f"{escape(status_text(c['status']))} {escape(str(c.get('address') or ''))}</li>" for c in orders)
         self.body.setHtml(f"<div style='font-size:15px;font-weight:bold'>{escape(str(o.get('name', o['id'])))}</div>"
-                          f"<table>{table}</table><h4>{tr('当前任务')}（{len(orders)}）</h4>"
+                          f"<table>{table}</table><h4>{orders_word}（{len(orders)}）</h4>"
                           f"<ul>{order_rows or '<li>—</li>'}</ul>")
 
 

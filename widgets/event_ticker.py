@@ -17,6 +17,13 @@ MAX_LINES = 300
 CASE_ROLE = Qt.ItemDataRole.UserRole + 20
 
 
+def shows_in_ticker(ev: StoredEvent) -> bool:
+    """Case events and alarms; officer status/position chatter and reference-data edits would drown the ticker."""
+    if ev.entity_type == "case":
+        return True
+    return ev.entity_type in ("sensor", "camera") and (ev.after or {}).get("status") in ("alarm", "offline")
+
+
 class EventTicker(QWidget):
     caseSelected = Signal(str)
 
@@ -32,8 +39,8 @@ class EventTicker(QWidget):
         self.list.itemClicked.connect(self._clicked)
 
     def add_event(self, ev: StoredEvent) -> None:
-        if ev.entity_type == "officer" and ev.action in ("update", "move"):
-            return  # position/status chatter would drown the ticker
+        if not shows_in_ticker(ev):
+            return
         item = QListWidgetItem(event_line(ev, self.names()))
         if ev.case_id or ev.entity_type == "case":
             item.setData(CASE_ROLE, ev.case_id or ev.entity_id)

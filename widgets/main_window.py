@@ -35,7 +35,7 @@ from widgets.case_actions import CaseActionController, available_actions
 from widgets.case_model import CaseTableModel
 from widgets.case_queue import CaseQueue
 from widgets.details_panel import DetailsPanel
-from widgets.event_ticker import EventTicker
+from widgets.event_ticker import EventTicker, shows_in_ticker
 from widgets.labels import LOCAL_TZ, dtr, local_time, role_text, source_text
 from widgets.layer_panel import LayerPanel
 from widgets.loader import Loaded, LoadOptions, LoadWorker
@@ -158,6 +158,7 @@ class MainWindow(QMainWindow):
         return dock
 
     def _build_docks(self) -> None:
+        self._default_layout_pending = True
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.queue_dock = self._dock(self.tr("案件队列"), "dock_queue", self.queue, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -172,10 +173,23 @@ class MainWindow(QMainWindow):
                                     Qt.DockWidgetArea.RightDockWidgetArea)
         self.ticker_dock = self._dock(self.tr("事件动态"), "dock_ticker", self.ticker,
                                       Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.resizeDocks([self.queue_dock], [640], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.details_dock, self.side_dock], [400, 400], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.details_dock, self.side_dock], [520, 330], Qt.Orientation.Vertical)
-        self.resizeDocks([self.ticker_dock], [150], Qt.Orientation.Vertical)
+        self._default_layout_pending = True
+
+    def apply_default_layout(self) -> None:
+        """Dock sizes for a 1600×1000 desk: wide queue, details above officers/layers, a short ticker."""
+        width = max(self.width(), 1200)
+        self.resizeDocks([self.queue_dock], [int(width * 0.375)], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.details_dock, self.side_dock], [int(width * 0.235)] * 2, Qt.Orientation.Horizontal)
+        height = max(self.height(), 800)
+        self.resizeDocks([self.details_dock, self.side_dock], [int(height * 0.55), int(height * 0.4)],
+                         Qt.Orientation.Vertical)
+        self.resizeDocks([self.ticker_dock], [int(height * 0.16)], Qt.Orientation.Vertical)
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self._default_layout_pending:
+            self._default_layout_pending = False
+            QTimer.singleShot(0, self.apply_default_layout)
 
     def _build_status_bar(self) -> None:
         sb = self.statusBar()
@@ -393,10 +407,18 @@ class MainWindow(QMainWindow):
             self.queue.set_filters(status="", category_major="", subdistrict="", source="", overdue_only=False,
                                    text="")
             self.queue.select_case(case_id)
-        self.map.select_case(case_id, fly=source != "map")
+        self.map.select_case(case_id, fly=source not in ("map", "nofly"))
         self.details.show_case(case_id)
         self.details_dock.raise_()
         return True
+
+    def select_first_in_queue(self, fly: bool = True) -> str | None:
+        """Select the queue's top row (the most urgent under the current sort)."""
+        ids = self.queue.visible_case_ids()
+        if not ids:
+            return None
+        self.select_case(ids[0], source="api" if fly else "nofly")
+        return ids[0]
 
     def select_officer(self, officer_id: str, source: str = "api") -> bool:
         if self.loaded is None or officer_id not in self.loaded.world.officers:
@@ -513,9 +535,9 @@ class MainWindow(QMainWindow):
         assert self.loaded is not None
         from console.services.cases import CaseService
 
-        since = max(0, self.loaded.world.last_seq - 400)
+        since = max(0, self.loaded.world.last_seq - 3000)
         events: list[StoredEvent] = CaseService(self.loaded.ctx).events(since=since)
-        shown = [e for e in events if not (e.entity_type == "officer" and e.action in ("update", "move"))]
+        shown = [e for e in events if shows_in_ticker(e)]
         self.ticker.add_events(shown[-TICKER_BACKFILL:])
 
     def tick(self) -> None:
@@ -573,8 +595,8 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         state = s.value("window/state")
-        if state is not None:
-            self.restoreState(state)
+        if state is not None and self.restoreState(state):
+            self._default_layout_pending = False
         role = s.value("user/role")
         if role:
             idx = self.role_combo.findData(str(role))

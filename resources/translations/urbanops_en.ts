@@ -1,109 +1,6 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en_US" sourcelanguage="zh_CN">
 <context>
-    <name />
-    <message>
-        <location filename="../../widgets/details_panel.py" line="128" />
-        <source>类别</source>
-        <translation>Category</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/details_panel.py" line="129" />
-        <source>来源</source>
-        <translation>Source</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/details_panel.py" line="130" />
-        <source>紧急度</source>
-        <translation>Priority</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/details_panel.py" line="131" />
-        <source>地址</source>
-        <translation>Address</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/details_panel.py" line="132" />
-        <source>街道 / 社区</source>
-        <translation>Subdistrict / community</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/details_panel.py" line="133" />
-        <source>网格</source>
-        <translation>Grid</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/details_panel.py" line="134" />
-        <source>处置人</source>
-        <translation>Assignee</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/details_panel.py" line="135" />
-        <source>环节时限</source>
-        <translation>Step deadline</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/details_panel.py" line="136" />
-        <source>处置时限</source>
-        <translation>Disposal deadline</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/details_panel.py" line="137" />
-        <source>上报人</source>
-        <translation>Reporter</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/details_panel.py" line="138" />
-        <source>描述</source>
-        <translation>Description</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/details_panel.py" line="139" />
-        <source>附件</source>
-        <translation>Attachments</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/details_panel.py" line="145" />
-        <source>已督办</source>
-        <translation>Supervised</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/details_panel.py" line="147" />
-        <source>返工 %1 次</source>
-        <translation>Reworked %1×</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/details_panel.py" line="190" />
-        <source>编号</source>
-        <translation>Id</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/details_panel.py" line="191" />
-        <source>岗位</source>
-        <translation>Post</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/details_panel.py" line="192" />
-        <source>中队</source>
-        <translation>Squad</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/details_panel.py" line="193" />
-        <source>状态</source>
-        <translation>Status</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/details_panel.py" line="194" />
-        <source>最后定位</source>
-        <translation>Last fix</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/details_panel.py" line="196" />
-        <source>班次</source>
-        <translation>Shift</translation>
-    </message>
-</context>
-<context>
     <name>ActionDialog</name>
     <message>
         <location filename="../../widgets/action_dialog.py" line="28" />
@@ -127,39 +24,137 @@
     </message>
 </context>
 <context>
+    <name>CaseDetails</name>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="98" />
+        <source>时限</source>
+        <translation>SLA</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="119" />
+        <source>已脱敏</source>
+        <translation>masked</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="119" />
+        <source>超期</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="120" />
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="120" />
+        <source>办理过程</source>
+        <translation>Timeline</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="130" />
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="131" />
+        <source>来源</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="132" />
+        <source>紧急度</source>
+        <translation>Priority</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="133" />
+        <source>地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="134" />
+        <source>街道 / 社区</source>
+        <translation>Subdistrict / community</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="135" />
+        <source>网格</source>
+        <translation>Grid</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="136" />
+        <source>处置人</source>
+        <translation>Assignee</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="137" />
+        <source>环节时限</source>
+        <translation>Step deadline</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="138" />
+        <source>处置时限</source>
+        <translation>Disposal deadline</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="139" />
+        <source>上报人</source>
+        <translation>Reporter</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="140" />
+        <source>描述</source>
+        <translation>Description</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="141" />
+        <source>附件</source>
+        <translation>Attachments</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="147" />
+        <source>已督办</source>
+        <translation>Supervised</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="149" />
+        <source>返工 %1 次</source>
+        <translation>Reworked %1×</translation>
+    </message>
+</context>
+<context>
     <name>CaseQueue</name>
     <message>
-        <location filename="../../widgets/case_queue.py" line="38" />
+        <location filename="../../widgets/case_queue.py" line="37" />
         <source>全部未结</source>
         <translation>All open</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_queue.py" line="39" />
+        <location filename="../../widgets/case_queue.py" line="38" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_queue.py" line="43" />
+        <location filename="../../widgets/case_queue.py" line="42" />
         <source>全部类别</source>
         <translation>All categories</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_queue.py" line="45" />
+        <location filename="../../widgets/case_queue.py" line="44" />
         <source>全部街道</source>
         <translation>All subdistricts</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_queue.py" line="47" />
+        <location filename="../../widgets/case_queue.py" line="46" />
         <source>全部来源</source>
         <translation>All sources</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_queue.py" line="50" />
+        <location filename="../../widgets/case_queue.py" line="49" />
         <source>仅超期</source>
         <translation>Overdue only</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_queue.py" line="52" />
+        <location filename="../../widgets/case_queue.py" line="51" />
         <source>筛选编号/地址</source>
         <translation>Filter id/address</translation>
     </message>
@@ -215,7 +210,7 @@
 <context>
     <name>DetailsPanel</name>
     <message>
-        <location filename="../../widgets/details_panel.py" line="212" />
+        <location filename="../../widgets/details_panel.py" line="214" />
         <source>在地图或列表中选择案件或队员以查看详情</source>
         <translation>Select a case or an officer on the map or in a list to see details</translation>
     </message>
@@ -254,140 +249,140 @@
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="163" />
-        <location filename="../../widgets/main_window.py" line="202" />
+        <location filename="../../widgets/main_window.py" line="164" />
+        <location filename="../../widgets/main_window.py" line="216" />
         <source>案件队列</source>
         <translation>Case queue</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="164" />
+        <location filename="../../widgets/main_window.py" line="165" />
         <source>详情</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="167" />
+        <location filename="../../widgets/main_window.py" line="168" />
         <source>加载中…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="169" />
-        <location filename="../../widgets/main_window.py" line="267" />
+        <location filename="../../widgets/main_window.py" line="170" />
+        <location filename="../../widgets/main_window.py" line="281" />
         <source>队员</source>
         <translation>Officers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="170" />
+        <location filename="../../widgets/main_window.py" line="171" />
         <source>图层</source>
         <translation>Layers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="171" />
+        <location filename="../../widgets/main_window.py" line="172" />
         <source>队员与图层</source>
         <translation>Officers and layers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="173" />
+        <location filename="../../widgets/main_window.py" line="174" />
         <source>事件动态</source>
         <translation>Event ticker</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="185" />
+        <location filename="../../widgets/main_window.py" line="199" />
         <source>正在启动…</source>
         <translation>Starting…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="198" />
+        <location filename="../../widgets/main_window.py" line="212" />
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="206" />
+        <location filename="../../widgets/main_window.py" line="220" />
         <source>仅看超期</source>
         <translation>Overdue only</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="246" />
+        <location filename="../../widgets/main_window.py" line="260" />
         <source>加载失败：%1</source>
         <translation>Loading failed: %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="248" />
+        <location filename="../../widgets/main_window.py" line="262" />
         <source>数据库：异常</source>
         <translation>Database: error</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="292" />
+        <location filename="../../widgets/main_window.py" line="306" />
         <source>已加载：案件 %1 件（在办 %2），队员 %3 人</source>
         <translation>Loaded: %1 cases (%2 open), %3 officers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="431" />
+        <location filename="../../widgets/main_window.py" line="457" />
         <source>未找到：%1</source>
         <translation>Not found: %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="479" />
+        <location filename="../../widgets/main_window.py" line="505" />
         <source>当前岗位对该案件没有此操作</source>
         <translation>Your role has no such action on this case</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="485" />
+        <location filename="../../widgets/main_window.py" line="511" />
         <source>已执行“%1”：%2</source>
         <translation>Done “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="493" />
+        <location filename="../../widgets/main_window.py" line="519" />
         <source>“%1”未执行：%2</source>
         <translation>“%1” refused: %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="528" />
+        <location filename="../../widgets/main_window.py" line="554" />
         <source>北京时间</source>
         <translation>CST</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="533" />
+        <location filename="../../widgets/main_window.py" line="559" />
         <source>数据源：异常 %1</source>
         <translation>Feed: error %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="536" />
+        <location filename="../../widgets/main_window.py" line="562" />
         <source>数据源：未连接</source>
         <translation>Feed: not connected</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="539" />
+        <location filename="../../widgets/main_window.py" line="565" />
         <source>数据源：模拟器启动中</source>
         <translation>Feed: simulator starting</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="541" />
-        <location filename="../../widgets/main_window.py" line="548" />
+        <location filename="../../widgets/main_window.py" line="567" />
+        <location filename="../../widgets/main_window.py" line="574" />
         <source>正常</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="541" />
+        <location filename="../../widgets/main_window.py" line="567" />
         <source>延迟 %1 秒</source>
         <translation>%1 s behind</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="542" />
+        <location filename="../../widgets/main_window.py" line="568" />
         <source>数据源：模拟器 ×%1 %2</source>
         <translation>Feed: simulator ×%1 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="548" />
+        <location filename="../../widgets/main_window.py" line="574" />
         <source>数据库：%1 %2</source>
         <translation>Database: %1 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="548" />
+        <location filename="../../widgets/main_window.py" line="574" />
         <source>异常</source>
         <translation>error</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="551" />
+        <location filename="../../widgets/main_window.py" line="577" />
         <source>用户：%1（%2）</source>
         <translation>User: %1 (%2)</translation>
     </message>
@@ -423,6 +418,44 @@
         <location filename="../../widgets/officer_board.py" line="119" />
         <source>忙 %1</source>
         <translation>Busy %1</translation>
+    </message>
+</context>
+<context>
+    <name>OfficerDetails</name>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="187" />
+        <source>当前任务</source>
+        <translation>Current orders</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="192" />
+        <source>编号</source>
+        <translation>Id</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="193" />
+        <source>岗位</source>
+        <translation>Post</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="194" />
+        <source>中队</source>
+        <translation>Squad</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="195" />
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="196" />
+        <source>最后定位</source>
+        <translation>Last fix</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="198" />
+        <source>班次</source>
+        <translation>Shift</translation>
     </message>
 </context>
 <context>

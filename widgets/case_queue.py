@@ -93,7 +93,7 @@ class CaseQueue(QWidget):
         for sig in (model.rowsInserted, model.modelReset):
             sig.connect(self._update_count)
         h = self.table.horizontalHeader()
-        widths = {"id": 118, "status": 66, "category": 98, "subdistrict": 78, "source": 70, "priority": 42,
+        widths = {"id": 118, "status": 64, "category": 94, "subdistrict": 74, "source": 68, "priority": 48,
                   "assignee": 54, "sla": 70}
         h.setMinimumSectionSize(36)
         for name, w in widths.items():

@@ -114,7 +114,7 @@ def event_line(ev: StoredEvent, names: dict[str, Any] | None = None) -> str:
     """One human-readable line per event, for the ticker and the timeline."""
     names = names or {}
     t = local_time(ev.ts_utc, "%H:%M:%S")
-    who = f"{role_text(ev.role)} {ev.actor}"
+    who = f"{role_text(ev.role)} {names.get(ev.actor, ev.actor)}"
     if ev.entity_type == "case":
         after = ev.after or {}
         if ev.action == "create":

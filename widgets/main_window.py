@@ -178,8 +178,8 @@ class MainWindow(QMainWindow):
     def apply_default_layout(self) -> None:
         """Dock sizes for a 1600×1000 desk: wide queue, details above officers/layers, a short ticker."""
         width = max(self.width(), 1200)
-        self.resizeDocks([self.queue_dock], [int(width * 0.375)], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.details_dock, self.side_dock], [int(width * 0.235)] * 2, Qt.Orientation.Horizontal)
+        self.resizeDocks([self.queue_dock], [int(width * 0.385)], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.details_dock, self.side_dock], [int(width * 0.23)] * 2, Qt.Orientation.Horizontal)
         height = max(self.height(), 800)
         self.resizeDocks([self.details_dock, self.side_dock], [int(height * 0.55), int(height * 0.4)],
                          Qt.Orientation.Vertical)
@@ -565,6 +565,7 @@ class MainWindow(QMainWindow):
             return self.tr("数据源：模拟器启动中")
         age = time.monotonic() - last
         state = self.tr("正常") if age < 5 else self.tr("延迟 %1 秒").replace("%1", str(int(age)))
+        state += f" {runner.last_step_ms:.0f} ms"
         return self.tr("数据源：模拟器 ×%1 %2").replace("%1", f"{getattr(self, 'sim_speed', 1):g}").replace("%2", state)
 
     def _db_text(self, ok: bool) -> str:

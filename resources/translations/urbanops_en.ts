@@ -357,7 +357,7 @@
     </message>
     <message>
         <location filename="../../widgets/main_window.py" line="567" />
-        <location filename="../../widgets/main_window.py" line="574" />
+        <location filename="../../widgets/main_window.py" line="575" />
         <source>正常</source>
         <translation>OK</translation>
     </message>
@@ -367,22 +367,22 @@
         <translation>%1 s behind</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="568" />
+        <location filename="../../widgets/main_window.py" line="569" />
         <source>数据源：模拟器 ×%1 %2</source>
         <translation>Feed: simulator ×%1 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="574" />
+        <location filename="../../widgets/main_window.py" line="575" />
         <source>数据库：%1 %2</source>
         <translation>Database: %1 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="574" />
+        <location filename="../../widgets/main_window.py" line="575" />
         <source>异常</source>
         <translation>error</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="577" />
+        <location filename="../../widgets/main_window.py" line="578" />
         <source>用户：%1（%2）</source>
         <translation>User: %1 (%2)</translation>
     </message>

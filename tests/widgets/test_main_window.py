@@ -187,3 +187,20 @@ def test_search_flies_to_results(window):  # type: ignore[no-untyped-def]
     assert hit is not None and hit.kind == "subdistrict"
     assert window.map.canvas.view_centre_m() != before
     assert window.search("不存在的地方xyz") == []
+
+
+def test_simulator_steps_reach_the_map_and_the_clock(window):  # type: ignore[no-untyped-def]
+    import numpy as np
+
+    assert window.start_simulator(speed=60.0), window.feed_error
+    runner = window.sim_runner
+    runner.timer.stop()  # drive it by hand, no waiting on wall time
+    layer = window.map.point_layer("officers")
+    x0 = layer.positions_m()[0].copy()
+    t0 = window.loaded.world.now_utc
+    for _ in range(3):
+        runner._last -= 1.0  # one "real" second per step
+        runner._step()
+    assert window.feed_error is None
+    assert window.loaded.world.now_utc > t0
+    assert not np.allclose(layer.positions_m()[0], x0)  # officers moved on the map

@@ -7,7 +7,7 @@ straight in. All functions are vectorised over numpy arrays.
 
 from __future__ import annotations
 
-from functools import lru_cache
+import threading
 
 import numpy as np
 import numpy.typing as npt
@@ -20,14 +20,22 @@ METRIC_EPSG = 4549
 FloatArray = npt.NDArray[np.float64]
 
 
-@lru_cache(maxsize=1)
+_local = threading.local()
+
+
 def _forward() -> Transformer:
-    return Transformer.from_crs(WGS84, METRIC_CRS, always_xy=True)
+    """One transformer per thread: pyproj transformers must not be shared between threads."""
+    t: Transformer | None = getattr(_local, "forward", None)
+    if t is None:
+        t = _local.forward = Transformer.from_crs(WGS84, METRIC_CRS, always_xy=True)
+    return t
 
 
-@lru_cache(maxsize=1)
 def _inverse() -> Transformer:
-    return Transformer.from_crs(METRIC_CRS, WGS84, always_xy=True)
+    t: Transformer | None = getattr(_local, "inverse", None)
+    if t is None:
+        t = _local.inverse = Transformer.from_crs(METRIC_CRS, WGS84, always_xy=True)
+    return t
 
 
 def lonlat_wgs84_to_xy_m(lon: npt.ArrayLike, lat: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:

@@ -81,6 +81,7 @@ class CaseWriter:
             self._pre_batch[key] = None if current is None else dict(current)
         new = dict(current or {})
         new.update(draft.after or {})
+        new["id"] = draft.entity_id
         self._states[key] = new
         self._pending.append(draft)
 

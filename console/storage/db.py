@@ -140,11 +140,15 @@ class Database:
 
     @contextmanager
     def read_session(self) -> Iterator[Session]:
-        """A session for reads only; rolled back at the end so it never writes."""
+        """A session for reads only; rolled back at the end so it never writes.
+
+        Loaded objects are detached with their state intact, so callers may use them after the block.
+        """
         session = self._factory()
         try:
             yield session
         finally:
+            session.expunge_all()
             session.rollback()
             session.close()
 

@@ -185,7 +185,7 @@ class World:
             st = CaseStatus(c["status"])
             is_open[i] = st.is_open and st != CaseStatus.HUNG
             deadline = _ts(c.get("step_deadline_utc"))
-            overdue[i] = bool(c.get("overdue")) and is_open[i] or (is_open[i] and deadline is not None and now > deadline)
+            overdue[i] = (bool(c.get("overdue")) and is_open[i]) or (is_open[i] and deadline is not None and now > deadline)
         return CaseArrays(ids, lon, lat, status, cat, prio, overdue, is_open)
 
     def officer_arrays(self) -> OfficerArrays:

@@ -47,8 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scale", type=float, default=1.0)
     p.set_defaults(handler=c.seed)
 
-    p = sub.add_parser("cases", help="list cases").add_subparsers(dest="cases_command", metavar="ACTION")
-    lp = p.add_parser("list", help="list cases")
+    cases = sub.add_parser("cases", help="list cases").add_subparsers(dest="cases_command", metavar="ACTION")
+    lp = cases.add_parser("list", help="list cases")
     _add_db(lp)
     lp.add_argument("--status")
     lp.add_argument("--subdistrict")

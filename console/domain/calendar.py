@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -190,7 +191,7 @@ def load_calendar(path: Path | None = None) -> WorkingCalendar:
             raise DataFileError(f"{where}：工作时段 {w} 结束早于开始", f"{where}: window {w} ends before it starts")
         windows.append((a, b))
     windows.sort()
-    for (_, b1), (a2, _) in zip(windows, windows[1:], strict=False):
+    for (_, b1), (a2, _) in pairwise(windows):
         if a2 < b1:
             raise DataFileError(f"{where}：工作时段重叠", f"{where}: working windows overlap")
     weekdays_raw = raw.get("weekdays", [1, 2, 3, 4, 5])

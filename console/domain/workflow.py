@@ -236,8 +236,7 @@ def _apply_side_effects(
         changes["stats_exempt"] = True
     elif name == "appeal_reject":
         changes["appeal_status"] = "rejected"
-    if spec.to == PREVIOUS and CaseStatus(changes.get("status", case["status"])) in (CaseStatus.FILED, CaseStatus.VERIFIED,
-                                                                                       CaseStatus.ACCEPTED, CaseStatus.REPORTED):
-        # Returned before dispatch: nobody holds it any more.
-        if case.get("assignee"):
-            changes["assignee"] = None
+    before_dispatch = (CaseStatus.FILED, CaseStatus.VERIFIED, CaseStatus.ACCEPTED, CaseStatus.REPORTED)
+    returned_before_dispatch = spec.to == PREVIOUS and CaseStatus(changes.get("status", case["status"])) in before_dispatch
+    if returned_before_dispatch and case.get("assignee"):
+        changes["assignee"] = None  # returned before dispatch: nobody holds it any more

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from console.domain.enums import Priority, Role, SourceChannel, parse_enum
+from console.domain.enums import CaseStatus, Priority, Role, SourceChannel, parse_enum
 from console.domain.sla import SlaPolicy
 from console.errors import NotFoundError, ValidationError
 from console.services.actor import Actor
@@ -16,7 +16,6 @@ from console.services.writer import CaseWriter, Reporter
 from console.storage import eventstore, projection
 from console.storage.eventstore import StoredEvent, as_utc
 from console.storage.models import CaseReporterRow, CaseRow
-from console.domain.enums import CaseStatus
 
 
 class CaseService:

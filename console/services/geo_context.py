@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from console.geo.geodata import GeoRecord, Geography, load_demo_geography
+from console.geo.geodata import Geography, GeoRecord, load_demo_geography
 from console.geo.locator import PointLocator
 from console.storage.db import Database
 from console.storage.geo_repo import load_records, replace_records

@@ -306,7 +306,7 @@ def _script_history(ctx: ServiceContext, world: DemoWorld, options: SeedOptions,
     geo = ctx.geo
     total_days = options.days
     per_day = CASES_PER_DAY_AT_SCALE_1 * options.scale
-    n_cases = int(round(per_day * total_days))
+    n_cases = round(per_day * total_days)
     if n_cases == 0:
         return []
     hours = HOURLY_WEIGHTS / HOURLY_WEIGHTS.sum()

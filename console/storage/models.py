@@ -9,7 +9,7 @@ outside the immutable log so it can be masked or erased; ``positions`` holds hig
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -31,7 +31,7 @@ BigId = BigInteger().with_variant(Integer(), "sqlite")  # SQLite only auto-incre
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: JSON, datetime: UtcDateTime}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, datetime: UtcDateTime}
 
 
 class EventRow(Base):

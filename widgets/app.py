@@ -4,7 +4,9 @@ the headless screenshot mode (``--screenshot PATH --quit-after S``, works with Q
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,6 +20,12 @@ from widgets.theme import apply_theme
 
 SCREENSHOT_LOAD_CAP_S = 600.0  # the screenshot is taken even if loading never finishes
 DEFAULT_SEED_DAYS = 3
+
+
+def isolate_settings(directory: str) -> None:
+    """Keep UI settings in ``directory`` (INI files) instead of the user's real settings."""
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, directory)
 
 
 def make_app() -> QApplication:
@@ -59,6 +67,12 @@ def run_demo(args: argparse.Namespace) -> int:
     from console.storage.db import resolve_db_url
     from widgets.loader import LoadOptions
 
+    settings_dir = os.environ.get("URBANOPS_SETTINGS_DIR")
+    if getattr(args, "screenshot", None) and not settings_dir:
+        # A headless picture must not depend on, or change, the person's remembered layout, theme and language.
+        settings_dir = tempfile.mkdtemp(prefix="urbanops-shot-")
+    if settings_dir:
+        isolate_settings(settings_dir)
     app = make_app()
     install_cjk_font(app)
     lang = choose("ui/lang", getattr(args, "lang", None), "zh", ("zh", "en"))

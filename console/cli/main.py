@@ -7,6 +7,7 @@ because every command is one transaction.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable, Sequence
 
@@ -14,6 +15,19 @@ from console import __version__
 from console.errors import DomainError
 
 Handler = Callable[[argparse.Namespace], int]
+
+# Feature areas register their own subcommands: each module has ``register(subparsers) -> None``.
+EXTENSION_MODULES = (
+    "console.cli.cmd_dispatch",  # recommend, officer API
+    "console.cli.cmd_gateway",  # gateway (MQTT, OsmAnd, Open311 server), dead letters
+    "console.cli.cmd_open311",  # qr sheets
+    "console.cli.cmd_analytics",  # kpi, wall, report, export
+    "console.cli.cmd_city",  # city platform connector
+    "console.cli.cmd_replay",  # replay, drills
+    "console.cli.cmd_duty",  # roster, coverage, handover
+    "console.cli.cmd_security",  # users, roles
+    "console.cli.cmd_evidence",  # evidence export, registry
+)
 
 
 def _add_db(p: argparse.ArgumentParser) -> None:
@@ -121,6 +135,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quit-after", type=float, metavar="SECONDS")
     p.add_argument("--theme", choices=["dark", "light"], default=None)
     p.set_defaults(handler=c.demo)
+
+    for module_name in EXTENSION_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                continue  # feature not installed in this build
+            raise
+        module.register(sub)
     return parser
 
 

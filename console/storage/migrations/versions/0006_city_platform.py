@@ -1,0 +1,22 @@
+"""city_platform tables (placeholder in the fixed revision chain; filled by the city_platform feature)
+
+Revision ID: 0006
+Revises: 0005
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa  # noqa: F401
+from alembic import op  # noqa: F401
+
+revision = "0006"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

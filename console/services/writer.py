@@ -57,6 +57,8 @@ class CaseWriter:
     def __init__(self, session: Session, ctx: ServiceContext) -> None:
         self.session = session
         self.ctx = ctx
+        # Load the geography (which may store the demo partition in its own transaction) before taking the lock.
+        _ = ctx.geo
         self.head = eventstore.lock_chain(session)
         self._states: dict[EntityKey, dict[str, Any] | None] = {}
         self._pre_batch: dict[EntityKey, dict[str, Any] | None] = {}

@@ -141,12 +141,16 @@ def test_rebuild_equals_live_projection(ctx: ServiceContext) -> None:
     assert live == rebuilt
 
 
-def test_postgis_geometry_follows_lon_lat(ctx: ServiceContext) -> None:
-    if not ctx.db.is_postgres:
-        pytest.skip("PostGIS columns exist only on PostgreSQL")
-    svc = CaseService(ctx)
+def test_postgis_geometry_follows_lon_lat(pg_url: str) -> None:
+    from console.storage.db import make_engine
+    from console.storage.migrations_api import upgrade
+
+    db = Database(make_engine(pg_url))
+    upgrade(db)
+    svc = CaseService(ServiceContext(db, clock=ManualClock(MONDAY_0900)))
     cid = svc.create_case(category="E0101", lon=121.40, lat=31.21, source="inspector", actor=actor(Role.INSPECTOR))["id"]
-    with ctx.db.read_session() as s:
+    with db.read_session() as s:
         x, y = s.execute(text("SELECT ST_X(geom), ST_Y(geom) FROM cases WHERE id = :id"), {"id": cid}).one()
         n_geo = s.execute(text("SELECT count(*) FROM geo_features WHERE geom IS NOT NULL AND layer = 'grids'")).scalar()
+    db.dispose()
     assert (x, y) == pytest.approx((121.40, 31.21)) and n_geo and n_geo > 1000

@@ -485,6 +485,8 @@ def _run_ops(ctx: ServiceContext, world: DemoWorld, ops: list[_Op], options: See
                     role: Role = op.args["role"]
                     target = None
                     case = w.state("case", case_id) or {}
+                    if op.kind.startswith("appeal") and not case.get("overdue"):
+                        continue  # finished late by the script's clock but still inside its deadline: nothing to appeal
                     if op.args.get("to") == "officer":
                         target = _pick_officer(world, case, op.ts, rng)
                     if role == Role.HANDLER:

@@ -54,13 +54,16 @@ def _parse_ts(value: Any) -> datetime | None:
 class CaseWriter:
     """Commands on cases and reference entities inside one open transaction (call ``flush`` before commit)."""
 
-    def __init__(self, session: Session, ctx: ServiceContext) -> None:
+    def __init__(self, session: Session, ctx: ServiceContext,
+                 state_cache: dict[EntityKey, dict[str, Any] | None] | None = None) -> None:
+        """``state_cache`` lets one process keep entity states across transactions (seeder, simulator) when it is
+        the only writer of those entities; live services leave it out and read fresh state under the lock."""
         self.session = session
         self.ctx = ctx
         # Load the geography (which may store the demo partition in its own transaction) before taking the lock.
         _ = ctx.geo
         self.head = eventstore.lock_chain(session)
-        self._states: dict[EntityKey, dict[str, Any] | None] = {}
+        self._states: dict[EntityKey, dict[str, Any] | None] = state_cache if state_cache is not None else {}
         self._pre_batch: dict[EntityKey, dict[str, Any] | None] = {}
         self._pending: list[EventDraft] = []
         self._counters: dict[str, int] = {}

@@ -464,10 +464,11 @@ def _run_ops(ctx: ServiceContext, world: DemoWorld, ops: list[_Op], options: See
     users = {Role.CALL_TAKER: ["sl_zhao", "sl_qian"], Role.SHIFT_LEADER: ["zb_sun", "zb_li"],
              Role.DISPATCHER: ["pq_zhou", "pq_wu", "pq_zheng"], Role.SUPERVISOR: ["dc_wang"],
              Role.LEGAL_REVIEWER: ["fz_feng"]}
+    cache: dict[tuple[str, str], dict[str, Any] | None] = {}  # the seeder is the only writer: keep states
     for b in range(0, len(ops), options.batch_ops):
         batch = ops[b:b + options.batch_ops]
         with ctx.db.session() as s:
-            w = CaseWriter(s, ctx)
+            w = CaseWriter(s, ctx, state_cache=cache)
             for op in batch:
                 if op.case_no in dead_cases:
                     continue

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, delete, insert, select, update
+from sqlalchemy import DateTime, delete, insert, select
 from sqlalchemy.orm import DeclarativeBase, Session
 
 from console.storage.eventstore import StoredEvent, as_utc, iterate
@@ -126,17 +126,45 @@ def apply(session: Session, events: Iterable[StoredEvent], known: Mapping[Entity
             existed[key] = states[key] is not None
         states[key] = fold(states[key], ev)
     result: dict[EntityKey, dict[str, Any]] = {}
+    replaced: dict[ProjectionSpec, list[str]] = {}
+    rows: dict[type[DeclarativeBase], list[dict[str, Any]]] = {}
     for key, was_there in existed.items():
         state = states[key]
         assert state is not None
         spec = SPECS[key[0]]
-        values = _to_row_values(spec, state)
         if was_there:
-            session.execute(update(spec.model).where(*_key_filter(spec, key[1])).values(**values))
-        else:
-            session.execute(insert(spec.model).values(**values))
+            replaced.setdefault(spec, []).append(key[1])
+        rows.setdefault(spec.model, []).append(_complete_row(spec, _to_row_values(spec, state)))
         result[key] = state
+    # Replace touched rows wholesale: one DELETE … IN and one executemany INSERT per table, instead of one
+    # UPDATE statement per entity (statement compilation dominated the cost of bulk work).
+    for spec, ids in replaced.items():
+        model: Any = spec.model
+        for i in range(0, len(ids), 500):
+            stmt = delete(model).where(model.id.in_(ids[i:i + 500]))
+            if spec.asset_kind:
+                stmt = stmt.where(model.kind == spec.entity_type)
+            session.execute(stmt)
+    for model, batch in rows.items():
+        session.execute(insert(model), batch)
     return result
+
+
+def _complete_row(spec: ProjectionSpec, values: dict[str, Any]) -> dict[str, Any]:
+    """Every column present (executemany needs uniform keys); absent ones take the column default or None."""
+    row: dict[str, Any] = {}
+    for name, col in _COLUMNS[spec.model].items():
+        if name == "geom":
+            continue
+        if name in values:
+            row[name] = values[name]
+        elif col.default is not None and not callable(col.default.arg):
+            row[name] = col.default.arg
+        elif col.default is not None:
+            row[name] = col.default.arg(None)
+        else:
+            row[name] = None
+    return row
 
 
 def rebuild(session: Session, batch: int = 20_000) -> int:

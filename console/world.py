@@ -84,10 +84,12 @@ class World:
         """Fill from the current-state tables (fast), remembering the log position to tail from."""
         with db.read_session() as s:
             self.last_seq = eventstore.last_seq(s)
-            self.cases = {r.id: projection.row_to_state(projection.CASE, r) for r in s.scalars(select(CaseRow))}
-            self.officers = {r.id: projection.row_to_state(projection.OFFICER, r) for r in s.scalars(select(OfficerRow))}
+            # Core rows (not ORM objects): several times faster for 100k cases.
+            cases, officers, assets = CaseRow.__table__, OfficerRow.__table__, AssetRow.__table__
+            self.cases = {r.id: projection.row_to_state(projection.CASE, r) for r in s.execute(select(cases))}
+            self.officers = {r.id: projection.row_to_state(projection.OFFICER, r) for r in s.execute(select(officers))}
             self.assets = {}
-            for r in s.scalars(select(AssetRow)):
+            for r in s.execute(select(assets)):
                 spec = projection.SPECS[r.kind]
                 self.assets.setdefault(r.kind, {})[r.id] = projection.row_to_state(spec, r)
         self._invalidate()

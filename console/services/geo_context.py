@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -30,11 +31,14 @@ class GeoContext:
     """Geography plus a vectorised locator and code → name lookups."""
 
     geography: Geography
-    locator: PointLocator = field(init=False)
     names: dict[str, str] = field(init=False)
 
+    @cached_property
+    def locator(self) -> PointLocator:
+        """Built on first use (≈0.3 s): displaying the map does not need it, placing a point does."""
+        return PointLocator(self.geography)
+
     def __post_init__(self) -> None:
-        self.locator = PointLocator(self.geography)
         self.names = {}
         for frame in (self.geography.subdistricts, self.geography.communities):
             self.names.update(dict(zip(frame["code"].astype(str), frame["name"].astype(str), strict=True)))

@@ -11,7 +11,8 @@ from console.storage.models import GeoFeatureRow
 
 def load_records(db: Database) -> list[GeoRecord]:
     with db.read_session() as s:
-        rows = s.execute(select(GeoFeatureRow).order_by(GeoFeatureRow.id)).scalars().all()
+        t = GeoFeatureRow.__table__
+        rows = s.execute(select(t.c.layer, t.c.code, t.c.name, t.c.parent_code, t.c.props, t.c.wkb).order_by(t.c.id)).all()
         return [GeoRecord(layer=r.layer, code=r.code, name=r.name, parent_code=r.parent_code, props=dict(r.props or {}),
                           wkb=bytes(r.wkb)) for r in rows]
 

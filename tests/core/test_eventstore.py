@@ -88,3 +88,14 @@ def test_non_finite_payload_is_refused_before_writing(migrated_db: Database) -> 
         eventstore.append(s, [bad])
     with migrated_db.read_session() as s:
         assert eventstore.read(s) == []
+
+
+def test_revision_chain_is_linear_and_named_by_revision() -> None:
+    """Start-up reads the head from file names; Alembic must agree."""
+    from alembic.script import ScriptDirectory
+
+    from console.storage.migrations_api import alembic_config, head_revision, known_revisions
+
+    script = ScriptDirectory.from_config(alembic_config())
+    assert script.get_heads() == [head_revision()]
+    assert sorted(r.revision for r in script.walk_revisions()) == known_revisions()

@@ -1,0 +1,333 @@
+"""Officer position ingest: validate fixes, write history in batches, keep the latest fix per officer.
+
+Design choice: the latest fix lives in the ``officer_fixes`` table (one row per officer, upserted only when newer),
+NOT in the ``officers`` projection. Positions arrive every few seconds per officer; pushing them through the event
+log would bloat it with telemetry. The live map reads ``latest_fixes(db)`` (or the MQTT fast path); the
+``officers.lon/lat/fix_ts_utc`` projection columns keep the last position set by an event (seeding, simulator).
+
+A fix is identified by (officer, timestamp): a redelivered fix is skipped, also across restarts (checked against
+the table inside the write transaction). Writes are batched; ``flush`` commits a batch in one transaction and then
+calls each fix's ``ack`` callback (the MQTT gateway acknowledges QoS 1 messages only after the commit).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import Engine, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from console.errors import DataFileError
+from console.feeds.deadletter import dead_letter_values
+from console.resources import resource_path
+from console.storage.db import Database
+from console.storage.eventstore import as_utc
+from console.storage.models import DeadLetterRow, OfficerRow, PositionRow
+from console.storage.models_feeds import OfficerFixRow
+
+# A generous box around Changning District (长宁区 ≈ lon 121.33–121.44, lat 31.18–31.24), WGS-84.
+DISTRICT_BBOX_WGS84 = (121.25, 31.10, 121.55, 31.32)
+MAX_FUTURE = timedelta(minutes=5)
+MAX_AGE = timedelta(hours=24)
+CHANNEL = "positions"
+
+
+class FixRejected(Exception):
+    """A fix that must go to the dead letters; ``reason`` says why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class PositionFix:
+    """One position report from a tracker, before it is mapped to an officer."""
+
+    device_id: str
+    lon: float
+    lat: float
+    ts_utc: datetime
+    accuracy_m: float | None = None
+    speed_kmh: float | None = None
+    heading_deg: float | None = None
+    source: str = "owntracks"
+
+
+@dataclass
+class DeviceMapping:
+    """Which officer carries which tracker (OwnTracks user/device or tid, OsmAnd id, bare device id)."""
+
+    devices: dict[str, str] = field(default_factory=dict)
+    tids: dict[str, str] = field(default_factory=dict)
+    default_pattern: str | None = "dev-{officer_lower}"
+
+    @staticmethod
+    def from_yaml(path: Path | None = None) -> DeviceMapping:
+        path = path or resource_path("feeds", "devices.yaml")
+        try:
+            data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise DataFileError(f"无法读取终端对应表 {path}：{exc}", f"cannot read device mapping {path}: {exc}") from exc
+        if not isinstance(data, dict):
+            raise DataFileError(f"{path}：应为映射", f"{path}: must be a mapping")
+        devices, tids = data.get("devices") or {}, data.get("tids") or {}
+        if not isinstance(devices, dict) or not isinstance(tids, dict):
+            raise DataFileError(f"{path}：devices/tids 应为映射", f"{path}: devices/tids must be mappings")
+        pattern = data.get("default_pattern", "dev-{officer_lower}")
+        return DeviceMapping({str(k): str(v) for k, v in devices.items()}, {str(k): str(v) for k, v in tids.items()},
+                             None if pattern is None else str(pattern))
+
+    def _pattern_match(self, device_id: str) -> str | None:
+        if not self.default_pattern or "{officer_lower}" not in self.default_pattern:
+            return None
+        prefix, _, suffix = self.default_pattern.partition("{officer_lower}")
+        m = re.fullmatch(re.escape(prefix) + r"([a-z0-9_]{1,32})" + re.escape(suffix), device_id)
+        return m.group(1).upper() if m else None
+
+    def resolve(self, device_id: str, tid: str | None = None) -> str | None:
+        """The officer id for a device id ("user/device" for OwnTracks), else ``None``; existence is checked later."""
+        if device_id in self.devices:
+            return self.devices[device_id]
+        if tid is not None and tid in self.tids:
+            return self.tids[tid]
+        for part in reversed(device_id.split("/")):
+            if part in self.devices:
+                return self.devices[part]
+            officer = self._pattern_match(part)
+            if officer is not None:
+                return officer
+        return None
+
+
+def _opt_number(value: Any, name: str, lo: float, hi: float) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise FixRejected(f"{name} is not a number: {value!r}"[:200])
+    number = float(value)
+    if not math.isfinite(number) or not lo <= number <= hi:
+        raise FixRejected(f"{name} out of range [{lo}, {hi}]: {value!r}"[:200])
+    return number
+
+
+def validate_fix(fix: PositionFix, now_utc: datetime,
+                 bbox: tuple[float, float, float, float] = DISTRICT_BBOX_WGS84) -> PositionFix:
+    """A clean copy of ``fix`` or FixRejected: finite numbers, inside the box, a plausible timestamp."""
+    if not isinstance(fix.device_id, str) or not fix.device_id or len(fix.device_id) > 128:
+        raise FixRejected(f"bad device id: {fix.device_id!r}"[:200])
+    lon = _opt_number(fix.lon, "lon", -180, 180)
+    lat = _opt_number(fix.lat, "lat", -90, 90)
+    if lon is None or lat is None:
+        raise FixRejected("missing coordinates")
+    if not (bbox[0] <= lon <= bbox[2] and bbox[1] <= lat <= bbox[3]):
+        raise FixRejected(f"coordinates outside the district: {lon}, {lat}")
+    if not isinstance(fix.ts_utc, datetime) or fix.ts_utc.tzinfo is None:
+        raise FixRejected(f"timestamp must be an aware datetime: {fix.ts_utc!r}"[:200])
+    ts = fix.ts_utc.astimezone(UTC)
+    if ts > now_utc + MAX_FUTURE:
+        raise FixRejected(f"timestamp in the future: {ts.isoformat()}")
+    if ts < now_utc - MAX_AGE:
+        raise FixRejected(f"timestamp older than 24 h: {ts.isoformat()}")
+    heading = _opt_number(fix.heading_deg, "heading_deg", -360, 720)
+    return PositionFix(fix.device_id, lon, lat, ts, _opt_number(fix.accuracy_m, "accuracy_m", 0, 100_000),
+                       _opt_number(fix.speed_kmh, "speed_kmh", 0, 1_000),
+                       None if heading is None else heading % 360.0, str(fix.source)[:24])
+
+
+@dataclass
+class _Pending:
+    officer_id: str
+    fix: PositionFix
+    ack: Callable[[], None] | None
+    received_monotonic: float
+
+
+@dataclass
+class IngestStats:
+    accepted: int = 0
+    duplicates: int = 0
+    dead_letters: int = 0
+    written: int = 0
+    batches: int = 0
+    latencies_s: list[float] = field(default_factory=list)  # receive → commit, last 10 000 fixes
+
+
+class PositionIngest:
+    """Validates fixes, buffers them, and writes a batch per ``flush`` (thread-safe)."""
+
+    def __init__(self, db: Database, mapping: DeviceMapping, *, clock: Callable[[], datetime] | None = None,
+                 batch_size: int = 16, max_delay_s: float = 0.05,
+                 bbox: tuple[float, float, float, float] = DISTRICT_BBOX_WGS84) -> None:
+        self.db = db
+        self.mapping = mapping
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.batch_size = batch_size
+        self.max_delay_s = max_delay_s
+        self.bbox = bbox
+        self.stats = IngestStats()
+        self._lock = threading.RLock()
+        self._pending: list[_Pending] = []
+        self._dead: list[tuple[dict[str, Any], Callable[[], None] | None]] = []
+        self._recent: OrderedDict[tuple[str, datetime], None] = OrderedDict()
+        self._officers: set[str] = set()
+        self._officers_loaded = -math.inf
+        self._load_officers()
+
+    # ------------------------------------------------------------------ officers
+    def _load_officers(self) -> None:
+        with self.db.read_session() as s:
+            self._officers = {str(i) for i in s.scalars(select(OfficerRow.id))}
+        self._officers_loaded = time.monotonic()
+
+    def _known(self, officer_id: str) -> bool:
+        if officer_id not in self._officers and time.monotonic() - self._officers_loaded > 30:
+            self._load_officers()  # a newly created officer becomes valid within 30 s
+        return officer_id in self._officers
+
+    # ------------------------------------------------------------------ ingest
+    def dead_letter(self, reason: str, raw: str | bytes, ack: Callable[[], None] | None = None,
+                    channel: str = CHANNEL) -> None:
+        """Queue a dead letter into the next batch (same transaction as the positions around it)."""
+        with self._lock:
+            self._dead.append((dead_letter_values(channel, reason, raw), ack))
+            self.stats.dead_letters += 1
+            self._maybe_flush()
+
+    def ingest(self, fix: PositionFix, *, raw: str | bytes | None = None, tid: str | None = None,
+               ack: Callable[[], None] | None = None) -> None:
+        """Accept or dead-letter one fix; never raises for bad input."""
+        raw_repr = raw if raw is not None else repr(fix)
+        try:
+            clean = validate_fix(fix, self.clock(), self.bbox)
+        except FixRejected as exc:
+            self.dead_letter(exc.reason, raw_repr, ack, channel=f"{CHANNEL}.{fix.source}"[:48])
+            return
+        officer = self.mapping.resolve(clean.device_id, tid)
+        if officer is None or not self._known(officer):
+            self.dead_letter(f"unknown device {clean.device_id!r}" + (f" (officer {officer})" if officer else ""),
+                             raw_repr, ack, channel=f"{CHANNEL}.{clean.source}"[:48])
+            return
+        with self._lock:
+            key = (officer, clean.ts_utc)
+            if key in self._recent:
+                self.stats.duplicates += 1
+                if ack is not None:
+                    ack()
+                return
+            self._remember(key)
+            self._pending.append(_Pending(officer, clean, ack, time.monotonic()))
+            self.stats.accepted += 1
+            self._maybe_flush()
+
+    def _remember(self, key: tuple[str, datetime]) -> None:
+        self._recent[key] = None
+        if len(self._recent) > 50_000:
+            self._recent.popitem(last=False)
+
+    def _maybe_flush(self) -> None:
+        if len(self._pending) + len(self._dead) >= self.batch_size:
+            self.flush()
+
+    def due(self) -> bool:
+        """True when the oldest buffered fix has waited ``max_delay_s`` (the gateway's timer calls flush then)."""
+        with self._lock:
+            return bool(self._dead) or (
+                bool(self._pending) and time.monotonic() - self._pending[0].received_monotonic >= self.max_delay_s)
+
+    # ------------------------------------------------------------------ write
+    def flush(self) -> int:
+        """Write buffered fixes and dead letters in one transaction, then ack them; returns fixes written.
+
+        On a database error the buffer is kept (and nothing acknowledged) so the next flush retries.
+        """
+        with self._lock:
+            if not self._pending and not self._dead:
+                return 0
+            batch, dead = self._pending, self._dead
+            with self.db.session() as s:
+                fresh = self._drop_stored(s, batch)
+                if fresh:
+                    s.execute(insert(PositionRow), [
+                        {"officer_id": p.officer_id, "ts_utc": p.fix.ts_utc, "lon": p.fix.lon, "lat": p.fix.lat,
+                         "accuracy_m": p.fix.accuracy_m, "speed_kmh": p.fix.speed_kmh,
+                         "heading_deg": p.fix.heading_deg} for p in fresh])
+                    _upsert_latest(s, self.db.engine, fresh)
+                if dead:
+                    s.execute(insert(DeadLetterRow), [d for d, _ in dead])
+            self._pending, self._dead = [], []
+            done = time.monotonic()
+            self.stats.written += len(fresh)
+            self.stats.duplicates += len(batch) - len(fresh)
+            self.stats.batches += 1
+            self.stats.latencies_s.extend(done - p.received_monotonic for p in fresh)
+            if len(self.stats.latencies_s) > 10_000:
+                del self.stats.latencies_s[:-10_000]
+        for p in batch:
+            if p.ack is not None:
+                p.ack()
+        for _, ack in dead:
+            if ack is not None:
+                ack()
+        return len(fresh)
+
+    @staticmethod
+    def _drop_stored(s: Session, batch: list[_Pending]) -> list[_Pending]:
+        """Fixes of the batch not yet in ``positions`` (redelivery after a restart), first of each key only."""
+        if not batch:
+            return []
+        lo = min(p.fix.ts_utc for p in batch)
+        hi = max(p.fix.ts_utc for p in batch)
+        officers = sorted({p.officer_id for p in batch})
+        rows = s.execute(select(PositionRow.officer_id, PositionRow.ts_utc).where(
+            PositionRow.officer_id.in_(officers), PositionRow.ts_utc >= lo, PositionRow.ts_utc <= hi)).all()
+        seen = {(str(o), as_utc(t)) for o, t in rows}
+        fresh: list[_Pending] = []
+        for p in batch:
+            key = (p.officer_id, p.fix.ts_utc)
+            if key not in seen:
+                seen.add(key)
+                fresh.append(p)
+        return fresh
+
+
+def _upsert_latest(s: Session, engine: Engine, batch: list[_Pending]) -> None:
+    """Keep one newest row per officer; an older (late) fix never overwrites a newer one."""
+    newest: dict[str, _Pending] = {}
+    for p in batch:
+        if p.officer_id not in newest or p.fix.ts_utc > newest[p.officer_id].fix.ts_utc:
+            newest[p.officer_id] = p
+    now = datetime.now(UTC)
+    values = [{"officer_id": oid, "ts_utc": p.fix.ts_utc, "lon": p.fix.lon, "lat": p.fix.lat,
+               "accuracy_m": p.fix.accuracy_m, "speed_kmh": p.fix.speed_kmh, "heading_deg": p.fix.heading_deg,
+               "source": p.fix.source, "device_id": p.fix.device_id[:64], "received_utc": now}
+              for oid, p in sorted(newest.items())]
+    stmt: Any = (postgresql.insert(OfficerFixRow) if engine.dialect.name == "postgresql"
+                 else sqlite.insert(OfficerFixRow))
+    cols = ("ts_utc", "lon", "lat", "accuracy_m", "speed_kmh", "heading_deg", "source", "device_id", "received_utc")
+    stmt = stmt.on_conflict_do_update(index_elements=["officer_id"],
+                                      set_={c: stmt.excluded[c] for c in cols},
+                                      where=stmt.excluded.ts_utc > OfficerFixRow.ts_utc)
+    s.execute(stmt, values)
+
+
+def latest_fixes(db: Database, since_utc: datetime | None = None) -> list[dict[str, Any]]:
+    """Latest fix per officer (optionally only those received since a time) for the World / live map."""
+    stmt = select(OfficerFixRow)
+    if since_utc is not None:
+        stmt = stmt.where(OfficerFixRow.received_utc >= since_utc)
+    with db.read_session() as s:
+        return [{"officer_id": r.officer_id, "ts_utc": as_utc(r.ts_utc), "lon": r.lon, "lat": r.lat,
+                 "accuracy_m": r.accuracy_m, "speed_kmh": r.speed_kmh, "heading_deg": r.heading_deg,
+                 "source": r.source} for r in s.scalars(stmt)]

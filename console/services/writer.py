@@ -19,7 +19,7 @@ from console.domain.calendar import Duration, TimeUnit
 from console.domain.enums import CaseStatus, Priority, SourceChannel, parse_enum
 from console.domain.sla import STEP_FOR_STATUS
 from console.domain.workflow import plan_transition
-from console.errors import IllegalActionError, NotFoundError, ValidationError
+from console.errors import ConflictError, IllegalActionError, NotFoundError, ValidationError
 from console.geo.projection import lonlat_wgs84_to_xy_m
 from console.services.actor import Actor
 from console.services.context import ServiceContext
@@ -30,6 +30,7 @@ from console.storage.models import CaseCounterRow, CaseReporterRow
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 EntityKey = tuple[str, str]
 OFF_DUTY_STATUSES = {"off_duty"}
+OVERRIDE_KEY = "override_reason"  # payload field: a dispatcher's written reason to assign across jurisdiction/qualification
 
 
 @dataclass(frozen=True)
@@ -191,6 +192,8 @@ class CaseWriter:
         case = self.state("case", case_id)
         if case is None:
             raise NotFoundError(f"案件 {case_id} 不存在", f"case {case_id} does not exist")
+        if action == "assign" and case.get("assignee"):
+            self._refuse_already_assigned(case_id, case)
         view = dict(case)
         disposal_deadline = _parse_ts(case.get("disposal_deadline_utc"))
         view["overdue"] = bool(case.get("overdue")) or (
@@ -199,7 +202,7 @@ class CaseWriter:
         changes = plan.changes
         if action in ("assign", "reassign"):
             assert target is not None
-            self._check_target(target, case, actor, now)
+            self._check_target(target, case, actor, now, payload or {})
         self._apply_sla(case, plan.to_status, action, changes, now, payload or {})
         if action == "report_back" and disposal_deadline is not None and now > disposal_deadline:
             changes["overdue"] = True
@@ -211,14 +214,53 @@ class CaseWriter:
         assert state is not None
         return state
 
-    def _check_target(self, target: str, case: dict[str, Any], actor: Actor, now: datetime) -> None:
+    def _refuse_already_assigned(self, case_id: str, case: dict[str, Any]) -> None:
+        """Second dispatcher loses: name who assigned the case and when (from the last assign event)."""
+        who, when = "?", None
+        for draft in reversed(self._pending):
+            if draft.case_id == case_id and draft.action in ("assign", "reassign"):
+                who, when = f"{draft.role}:{draft.actor}", draft.ts_utc
+                break
+        else:
+            for ev in reversed(eventstore.read(self.session, 0, case_id=case_id)):
+                if ev.action in ("assign", "reassign"):
+                    who, when = f"{ev.role}:{ev.actor}", ev.ts_utc
+                    break
+        local = when.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M:%S") if when else "?"
+        utc = iso_utc(when) if when else "?"
+        assignee = case.get("assignee")
+        raise ConflictError(f"案件 {case_id} 已由 {who} 于 {local} 派遣给 {assignee}，未重复派遣",
+                            f"case {case_id} was already assigned to {assignee} by {who} at {utc}; nothing written")
+
+    def _check_target(self, target: str, case: dict[str, Any], actor: Actor, now: datetime,
+                      payload: dict[str, Any]) -> None:
+        """Refusal reasons for an assignment target (see docs/dispatch.md): inactive or off-duty officer; an officer
+        of another subdistrict or without the law-enforcement certificate for an enforcement category unless the
+        dispatcher writes a reason (payload ``override_reason``, kept in the event)."""
         officer = self.state("officer", target)
         if officer is not None:
+            name = officer.get("name", target)
             if not officer.get("active", True):
-                raise IllegalActionError(f"队员 {officer.get('name', target)} 已停用", f"officer {target} is deactivated")
+                raise IllegalActionError(f"队员 {name} 已停用", f"officer {target} is deactivated")
             if officer.get("status") in OFF_DUTY_STATUSES:
-                raise IllegalActionError(f"队员 {officer.get('name', target)} 不在岗，不能派遣",
+                raise IllegalActionError(f"队员 {name}（{target}）不在岗，不能派遣",
                                          f"officer {target} is off duty and cannot be assigned")
+            override = payload.get(OVERRIDE_KEY)
+            overridden = isinstance(override, str) and bool(override.strip())
+            home, where = officer.get("subdistrict_code"), case.get("subdistrict_code")
+            if home and where and home != where and not overridden:
+                home_name = self.ctx.geo.names.get(str(home), str(home))
+                raise IllegalActionError(
+                    f"队员 {name}（{target}）属{home_name}，案件在{case.get('subdistrict_name') or where}，"
+                    f"不在其辖区；跨辖区派遣须填写理由",
+                    f"officer {target} is outside the case's jurisdiction ({home} ≠ {where}); "
+                    f"give an {OVERRIDE_KEY} to assign anyway")
+            cat = self.ctx.taxonomy.categories.get(str(case.get("category_code")))
+            if cat is not None and cat.enforcement and officer.get("certified") is False and not overridden:
+                raise IllegalActionError(
+                    f"队员 {name}（{target}）无执法证，不能承办执法类案件“{cat.minor_name}”；如确需派遣须填写理由",
+                    f"officer {target} lacks the law-enforcement certificate required for {cat.code}; "
+                    f"give an {OVERRIDE_KEY} to assign anyway")
             return
         for kind in ("squad", "unit"):
             if self.state(kind, target) is not None:

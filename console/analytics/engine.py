@@ -84,6 +84,15 @@ class _Groups:
     labels: list[str]
 
 
+def _count(groups: _Groups, by: str | None, weights: npt.NDArray[Any], k: int) -> npt.NDArray[np.float64]:
+    """Per-group sums of a mask or of masked values (bincount with weights: no fancy indexing, one pass)."""
+    if by is None and weights.dtype == np.bool_:
+        return np.array([float(np.count_nonzero(weights))])
+    if by is None:
+        return np.array([float(np.sum(weights))])
+    return np.bincount(groups.codes, weights=weights, minlength=k).astype(np.float64)
+
+
 class KpiEngine:
     """Computes indicators of ``registry`` over ``facts``; caches masks between calls on the same facts."""
 
@@ -93,6 +102,7 @@ class KpiEngine:
         self._flag_cache: dict[tuple[str, float], BoolArray] = {}
         self._expr_cache: dict[tuple[str, float], BoolArray] = {}
         self._period_cache: dict[tuple[str, float, float], BoolArray] = {}
+        self._dim_cache: dict[str, _Groups] = {}
 
     # --------------------------------------------------------------------------------------------- masks
     def _flag(self, name: str, end_s: float) -> BoolArray:
@@ -138,8 +148,10 @@ class KpiEngine:
         if by is None:
             return _Groups(np.zeros(n, dtype=np.int64), ["all"], ["全部"])
         if by in DIMENSIONS:
-            dim = self.facts.dims[by]
-            return _Groups(dim.codes.astype(np.int64), dim.keys, dim.labels)
+            if by not in self._dim_cache:
+                dim = self.facts.dims[by]
+                self._dim_cache[by] = _Groups(dim.codes.astype(np.intp), dim.keys, dim.labels)
+            return self._dim_cache[by]
         if by not in TIME_GROUPINGS:
             raise ValidationError(f"未知分组“{by}”，可用：{', '.join(GROUPINGS)}",
                                   f"unknown grouping {by!r}; use one of {', '.join(GROUPINGS)}")
@@ -191,14 +203,12 @@ class KpiEngine:
         num_mask = self.part_mask(ind, "numerator", period)
         if ind.kind == "mean":
             values = self.facts.columns[str(ind.value)]
-            sums = np.bincount(groups.codes[num_mask], weights=values[num_mask], minlength=k).astype(np.float64)
-            counts = np.bincount(groups.codes[num_mask], minlength=k).astype(np.float64)
-            return groups, sums, counts
-        num = np.bincount(groups.codes[num_mask], minlength=k).astype(np.float64)
+            sums = _count(groups, by, np.where(num_mask, values, 0.0), k)
+            return groups, sums, _count(groups, by, num_mask, k)
+        num = _count(groups, by, num_mask, k)
         if ind.denominator is None:
             return groups, num, None
-        den_mask = self.part_mask(ind, "denominator", period)
-        return groups, num, np.bincount(groups.codes[den_mask], minlength=k).astype(np.float64)
+        return groups, num, _count(groups, by, self.part_mask(ind, "denominator", period), k)
 
     @staticmethod
     def _value(ind: Indicator, num: float, den: float | None) -> float | None:

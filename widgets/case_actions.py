@@ -17,10 +17,13 @@ from console.errors import DomainError
 from console.services.actor import Actor
 from console.services.cases import CaseService
 from console.services.context import ServiceContext
+from console.services.writer import OVERRIDE_KEY
 from console.world import World
 from widgets.action_dialog import ActionDialog
 from widgets.i18n import current_language
 from widgets.labels import action_text, officer_status_text
+
+OVERRIDE_ACTIONS = ("assign", "reassign")  # the dialog's reason is the written override (docs/dispatch.md)
 
 
 def error_text(exc: DomainError) -> str:
@@ -57,19 +60,29 @@ class CaseActionController(QObject):
         if spec is None:
             return
         if spec.reason_required or spec.target_required:
-            dlg = ActionDialog(action_text(action), case_id, need_reason=spec.reason_required,
+            override = action in OVERRIDE_ACTIONS and not spec.reason_required
+            dlg = ActionDialog(action_text(action), case_id, need_reason=spec.reason_required or override,
                                need_target=spec.target_required, targets=self.target_choices(case_id),
                                parent=self.parent_widget)
-            dlg.accepted.connect(lambda: self.run(case_id, action, reason=dlg.reason(), target=dlg.target()))
+            if override:
+                # Choosing an officer by hand in this dialog is an explicit decision; the (editable) text is kept
+                # in the event as the override reason should the officer be outside jurisdiction or uncertified.
+                dlg.set_reason(self.tr("调度员在派遣对话框中手动指定"))
+                dlg.accepted.connect(lambda: self.run(case_id, action, target=dlg.target(),
+                                                      override_reason=dlg.reason()))
+            else:
+                dlg.accepted.connect(lambda: self.run(case_id, action, reason=dlg.reason(), target=dlg.target()))
             dlg.finished.connect(lambda _r: setattr(self, "dialog", None))
             self.dialog = dlg
             dlg.open()
             return
         self.run(case_id, action)
 
-    def run(self, case_id: str, action: str, *, reason: str | None = None, target: str | None = None) -> bool:
+    def run(self, case_id: str, action: str, *, reason: str | None = None, target: str | None = None,
+            override_reason: str | None = None) -> bool:
+        payload = {OVERRIDE_KEY: override_reason} if override_reason else None
         try:
-            self.service.act(case_id, action, self.actor(), reason=reason, target=target)
+            self.service.act(case_id, action, self.actor(), reason=reason, target=target, payload=payload)
         except DomainError as exc:
             self.refused.emit(case_id, action, error_text(exc))
             return False

@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
         self.search_index: SearchIndex | None = None
         self.actions_ctl: CaseActionController | None = None
         self.sim_runner: Any = None
+        self.dispatch_ui: Any = None  # widgets.recommend_panel.DispatchUi once a world is attached
         self.feed_error: str | None = None
         self.selected_case: str | None = None
         self._names: dict[str, Any] | None = None
@@ -287,6 +288,11 @@ class MainWindow(QMainWindow):
         self.actions_ctl = CaseActionController(loaded.ctx, world, self.current_actor, self)
         self.actions_ctl.succeeded.connect(self._action_succeeded)
         self.actions_ctl.refused.connect(self._action_refused)
+        from widgets.recommend_panel import DispatchUi
+
+        if self.dispatch_ui is not None:
+            self.dispatch_ui.stop()
+        self.dispatch_ui = DispatchUi(self)
         self.search_index = SearchIndex(world, loaded.geo.geography, load_landmarks())
         b = self.bridge
         b.casesChanged.connect(self.case_model.on_cases_changed)
@@ -409,6 +415,8 @@ class MainWindow(QMainWindow):
             self.queue.select_case(case_id)
         self.map.select_case(case_id, fly=source not in ("map", "nofly"))
         self.details.show_case(case_id)
+        if self.dispatch_ui is not None:
+            self.dispatch_ui.refresh(case_id)
         self.details_dock.raise_()
         return True
 
@@ -486,6 +494,8 @@ class MainWindow(QMainWindow):
         self.settings().setValue("user/role", self.current_role().value)
         self._update_user_label()
         self.details.refresh()
+        if self.dispatch_ui is not None:
+            self.dispatch_ui.refresh(self.selected_case)
 
     def request_action(self, case_id: str, action: str) -> None:
         if self.actions_ctl is not None and case_id:
@@ -524,6 +534,8 @@ class MainWindow(QMainWindow):
     def _cases_changed(self, ids: list[str] | None) -> None:
         if self.selected_case and (ids is None or self.selected_case in ids):
             self.details.refresh()
+            if self.dispatch_ui is not None:
+                self.dispatch_ui.refresh(self.selected_case)
 
     def _officers_changed(self, ids: list[str] | None) -> None:
         self._names = None
@@ -605,6 +617,8 @@ class MainWindow(QMainWindow):
                 self.role_combo.setCurrentIndex(idx)
 
     def shutdown(self) -> None:
+        if self.dispatch_ui is not None:
+            self.dispatch_ui.stop()
         if self.sim_runner is not None:
             self.sim_runner.stop()
             self.sim_runner = None

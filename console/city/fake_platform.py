@@ -74,6 +74,16 @@ def make_ticket(order_no: str, *, category: str = "1001", lon: float = 121.4166,
     return ticket
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """Clients that time out and hang up are part of the script, not errors worth a traceback."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        return
+
+
 class FakePlatform:
     """The fake platform server; use as a context manager or call start()/stop()."""
 
@@ -97,9 +107,7 @@ class FakePlatform:
         if self._server is not None:
             return self
         handler = type("Handler", (_Handler,), {"state": self.state})
-        ThreadingHTTPServer.allow_reuse_address = True
-        server = ThreadingHTTPServer((self.host, self.port), handler)
-        server.daemon_threads = True
+        server = _QuietServer((self.host, self.port), handler)
         self.port = int(server.server_address[1])
         self._server = server
         self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import geopandas as gpd
@@ -33,13 +32,10 @@ CASE_EXPORT_COLUMNS = {
 LAYERS = ("grids", "subdistricts", "communities", "cases")
 
 
-def _local(ts: Any) -> str:
-    if ts is None or (isinstance(ts, float) and pd.isna(ts)):
-        return ""
-    t = ts if isinstance(ts, datetime) else datetime.fromisoformat(str(ts))
-    if t.tzinfo is None:
-        t = t.replace(tzinfo=UTC)
-    return t.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+def _local(values: pd.Series) -> pd.Series:
+    """UTC instants (datetimes or ISO text, None/NaT allowed) → local "YYYY-MM-DD HH:MM" text ("" when missing)."""
+    ts = pd.to_datetime(values, utc=True, errors="coerce", format="ISO8601")
+    return ts.dt.tz_convert(LOCAL_TZ).dt.strftime("%Y-%m-%d %H:%M").fillna("")
 
 
 def load_case_table(db: Database, *, open_only: bool = False, now_utc: datetime | None = None) -> pd.DataFrame:
@@ -63,9 +59,9 @@ def load_case_table(db: Database, *, open_only: bool = False, now_utc: datetime 
     deadline = pd.to_datetime(df["disposal_deadline_utc"], utc=True)
     is_open = ~df["status"].isin(["closed", "voided", "hung"])
     df["overdue"] = df["overdue"].fillna(False).astype(bool) | (is_open & deadline.notna() & (deadline < now))
-    df["created_local"] = df["created_at"].map(_local)
-    df["disposal_deadline_local"] = df["disposal_deadline_utc"].map(_local)
-    df["closed_local"] = df["closed_at"].map(_local)
+    df["created_local"] = _local(df["created_at"])
+    df["disposal_deadline_local"] = _local(df["disposal_deadline_utc"])
+    df["closed_local"] = _local(df["closed_at"])
     return df
 
 

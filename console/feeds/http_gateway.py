@@ -62,7 +62,8 @@ class GatewayHTTPServer(ThreadingHTTPServer):
         self._flush_thread: threading.Thread | None = None
 
     def start(self) -> None:
-        self._serve_thread = threading.Thread(target=self.serve_forever, name="http-gateway", daemon=True)
+        self._serve_thread = threading.Thread(target=self.serve_forever, args=(0.05,), name="http-gateway",
+                                              daemon=True)
         self._serve_thread.start()
         if self._owns_positions:
             self._flush_thread = threading.Thread(target=self._flusher, name="osmand-flush", daemon=True)
@@ -163,7 +164,7 @@ class GatewayHandler(BaseHTTPRequestHandler):
                 self._qr_status(query)
             elif path.startswith("/qr/"):
                 self._qr_form(method, path[len("/qr/"):])
-            elif path in ("/osmand", "/") and (method == "POST" or "id" in query or "deviceid" in query):
+            elif path == "/osmand" or (path == "/" and (method == "POST" or "id" in query or "deviceid" in query)):
                 self._osmand(method, query)
             else:
                 raise Open311Error(404, f"no such resource: {path[:80]}")

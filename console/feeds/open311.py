@@ -481,7 +481,7 @@ class Open311Api:
                     stmt = stmt.where(CaseRow.status.in_(closed))
         stmt = stmt.order_by(Open311RequestRow.requested_utc.desc()).limit(MAX_RESULTS)
         with self.ctx.db.read_session() as s:
-            return [self._request_json(r, c) for r, c in s.execute(stmt).tuples()]
+            return [self._request_json(r, c) for r, c in s.execute(stmt).all()]
 
     def _request_json(self, row: Open311RequestRow, case: CaseRow | None) -> dict[str, Any]:
         cat = self.ctx.taxonomy.categories.get(row.service_code)

@@ -50,3 +50,24 @@ def gateway(o311_ctx: ServiceContext, tmp_path: Path) -> Iterator[GatewayHTTPSer
 def base_url(server: GatewayHTTPServer) -> str:
     host, port = server.server_address[:2]
     return f"http://{host!s}:{port}"
+
+
+@pytest.fixture
+def lite_ctx(sqlite_url: str) -> Iterator[ServiceContext]:
+    """SQLite only, for behaviour that does not depend on the backend (keeps the area fast)."""
+    from console.storage.db import make_engine
+    from console.storage.migrations_api import upgrade
+
+    db = Database(make_engine(sqlite_url))
+    upgrade(db)
+    ctx = ServiceContext(db)
+    seed(db, ctx)
+    yield ctx
+    db.dispose()
+
+
+@pytest.fixture
+def lite_gateway(lite_ctx: ServiceContext, tmp_path: Path) -> Iterator[GatewayHTTPServer]:
+    server = serve(lite_ctx, "127.0.0.1", 0, config=Open311Config(anonymous_limit=1000), media_dir=tmp_path / "media")
+    yield server
+    server.shutdown()

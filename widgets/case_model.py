@@ -7,12 +7,13 @@ by :meth:`CaseTableModel.tick` once a second.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from console.city.deadlines import effective_deadline
 from console.domain.enums import CaseStatus
 from console.world import World
 from widgets.labels import local_time, priority_text, source_text, status_text
@@ -28,11 +29,8 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 def _deadline(case: dict[str, Any]) -> datetime | None:
-    value = case.get("step_deadline_utc")
-    if not value:
-        return None
-    ts = value if isinstance(value, datetime) else datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    return ts if ts.tzinfo else ts.replace(tzinfo=UTC)
+    """The step deadline, or a city platform ticket's deadline when that comes first (the earlier drives the light)."""
+    return effective_deadline(case)
 
 
 def sla_seconds_left(case: dict[str, Any], now_utc: datetime) -> float | None:

@@ -377,7 +377,8 @@ def _fill_overdue(s: Snapshot, t: BigTable) -> None:
     rows = []
     for r in s.overdue_cases.head(12).itertuples(index=False):
         hours = float(r.overdue_hours) if r.overdue_hours == r.overdue_hours else 0.0
-        rows.append([str(r.id), str(r.category), str(r.subdistrict_name or ""), f"{hours:.1f} 小时",
+        rows.append([str(r.id), str(r.category), str(r.subdistrict_name or ""),
+                     f"{hours:.1f} 小时" if hours > 0 else "反馈逾期",
                      "已督办" if bool(r.supervised) else "—"])
     t.set_rows(rows, [BAD] * len(rows))
     t.empty_text = "当前无超期案件"

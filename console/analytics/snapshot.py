@@ -106,13 +106,15 @@ def build_snapshot(db: Database, now_utc: datetime | None = None, *, facts: Case
                for s in evaluate_scheme(engine, scheme, week_p) if s.group_key]
 
     cases = load_case_table(db, open_only=True, now_utc=now)
+    created_at = pd.to_datetime(cases["created_at"], utc=True)
+    cases = cases[created_at <= pd.Timestamp(now)].reset_index(drop=True)  # a report for a past day: as it was known
     is_active = ~cases["status"].isin(["hung"])
     deadline = pd.to_datetime(cases["disposal_deadline_utc"], utc=True)
     hours_left = (deadline - pd.Timestamp(now)).dt.total_seconds() / 3600.0
     forecast = [int(((hours_left >= h) & (hours_left < h + 1) & is_active).sum()) for h in range(FORECAST_HOURS)]
     forecast_labels = [(now + timedelta(hours=h)).astimezone(LOCAL_TZ).strftime("%H时") for h in range(FORECAST_HOURS)]
     overdue = cases[cases["overdue"] & is_active].copy()
-    overdue["overdue_hours"] = -hours_left[overdue.index]
+    overdue["overdue_hours"] = (-hours_left[overdue.index]).clip(lower=0.0)  # 0: reported back late, now in check
     overdue = overdue.sort_values("overdue_hours", ascending=False)
     overdue_cases = overdue[["id", "category", "subdistrict_name", "assignee", "overdue_hours", "supervised",
                              "status_zh"]].reset_index(drop=True)

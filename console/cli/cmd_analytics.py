@@ -143,7 +143,7 @@ def kpi(args: argparse.Namespace) -> int:
     else:
         frame = kpi_frame(rows)
         print(f"统计期 {period.label()}（上期 {period.previous().label()}）")
-        print_table(frame.fillna("").values.tolist(), list(frame.columns))
+        print_table(frame.astype(object).where(frame.notna(), "").values.tolist(), list(frame.columns))
     return 0
 
 

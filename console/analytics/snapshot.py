@@ -68,14 +68,14 @@ def local_day(now_utc: datetime) -> date:
     return now_utc.astimezone(LOCAL_TZ).date()
 
 
-def _mix(facts: CaseFacts, dim: str, mask: np.ndarray, top: int = 8) -> list[tuple[str, float]]:
+def _mix(facts: CaseFacts, dim: str, mask: np.ndarray, top: int = 8, rest: bool = True) -> list[tuple[str, float]]:
     d = facts.dims[dim]
     counts = np.bincount(d.codes[mask], minlength=len(d.keys))
     order = np.argsort(-counts, kind="stable")
     out = [(d.labels[i], float(counts[i])) for i in order[:top] if counts[i] > 0]
-    rest = float(counts[order[top:]].sum()) if len(order) > top else 0.0
-    if rest > 0:
-        out.append(("其他", rest))
+    others = float(counts[order[top:]].sum()) if len(order) > top else 0.0
+    if rest and others > 0:
+        out.append(("其他", others))
     return out
 
 
@@ -156,12 +156,12 @@ def build_snapshot(db: Database, now_utc: datetime | None = None, *, facts: Case
         now_utc=now, day=today, headline_today=headline_today, headline_week=headline_week,
         trend_days=[d.strftime("%m-%d") for d in days], trend_reports=[trend.get(d.isoformat(), 0.0) for d in days],
         trend_closed=trend_closed, source_mix=_mix(facts, "source", week_mask),
-        category_mix=_mix(facts, "category", week_mask), squad_ranking=ranking,
+        category_mix=_mix(facts, "category", week_mask, rest=False), squad_ranking=ranking,
         forecast_hours=forecast_labels, forecast_breaches=forecast, by_subdistrict=by_sub.reset_index(drop=True),
         hotspot_grids=hot.reset_index(drop=True), overdue_cases=overdue_cases, open_cases=len(cases),
         open_by_status={str(k): int(v) for k, v in cases.groupby("status_zh").size().items()},
         ai_today=int(np.count_nonzero(is_ai & today_mask)), ai_week=int(np.count_nonzero(is_ai & week_mask)),
-        ai_recent=ai_recent, ai_categories=_mix(facts, "category", is_ai & week_mask, top=6),
+        ai_recent=ai_recent, ai_categories=_mix(facts, "category", is_ai & week_mask, top=6, rest=False),
         workroom_reports_today=int(np.count_nonzero(is_wr & today_mask)),
         workroom_reports_week=int(np.count_nonzero(is_wr & week_mask)),
         workroom_by_subdistrict=_mix(facts, "subdistrict", is_wr & week_mask, top=10),

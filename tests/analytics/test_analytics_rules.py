@@ -123,3 +123,14 @@ def test_evaluation_file_errors() -> None:
                          "e.yaml", default_registry())
     with pytest.raises(DataFileError):
         load_evaluation().scheme("no_such_scheme")
+
+
+def test_published_formula_table_is_generated_from_the_registry() -> None:
+    from pathlib import Path
+
+    from console.analytics.docs import render_tables, update_document
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "analytics.md"
+    assert render_tables() in doc.read_text(encoding="utf-8")
+    assert update_document(doc) == doc.read_text(encoding="utf-8")
+    assert "| `closure_rate` | 结案率 |" in render_tables()

@@ -111,6 +111,7 @@ class GatewayHandler(BaseHTTPRequestHandler):
     server: GatewayHTTPServer
     protocol_version = "HTTP/1.1"
     server_version = "urbanops-gateway/1"
+    disable_nagle_algorithm = True  # headers and body are separate writes: avoid the 40 ms delayed-ACK stall
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s " + format, self.client_address[0], *args)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -13,6 +14,9 @@ from pathlib import Path
 import requests
 
 from console.city.fake_platform import FakePlatform, make_ticket
+from console.cli.main import main
+from console.storage.db import Database, make_engine
+from console.storage.migrations_api import upgrade
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,7 +29,9 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_sync_outbox_and_stats_commands(tmp_path: Path, fake: FakePlatform) -> None:
     url = f"sqlite:///{tmp_path / 'city.db'}"
-    assert cli("db", "upgrade", "--db", url).returncode == 0
+    db = Database(make_engine(url))
+    upgrade(db)
+    db.dispose()
     fake.put_ticket(make_ticket("CLI-1"))
     fake.put_malformed({"orderNo": "CLI-BAD"})
     config = tmp_path / "city.yaml"
@@ -35,8 +41,8 @@ def test_sync_outbox_and_stats_commands(tmp_path: Path, fake: FakePlatform) -> N
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["inbound"]["created"] == 1 and report["inbound"]["dead_lettered"] == 1
-    cases = json.loads(cli("cases", "list", "--db", url, "--format", "json").stdout)
-    assert [c["source"] for c in cases] == ["hotline_12345"]
+    with sqlite3.connect(tmp_path / "city.db") as conn:
+        assert conn.execute("SELECT source FROM cases").fetchall() == [("hotline_12345",)]
 
     fake.stop()
     result = cli("city", "sync", "--once", "--db", url, "--config", str(config))
@@ -45,9 +51,7 @@ def test_sync_outbox_and_stats_commands(tmp_path: Path, fake: FakePlatform) -> N
     assert outbox.returncode == 0 and json.loads(outbox.stdout) == []
     stats = json.loads(cli("city", "stats", "--db", url, "--format", "json").stdout)
     assert {r["channel"]: r["tickets"] for r in stats} == {"hotline_12345": 1, "city_platform": 0}
-
-    bad = cli("city", "sync", "--once", "--db", url)
-    assert bad.returncode == 2 and "base_url" in bad.stderr
+    assert main(["city", "sync", "--once", "--db", url]) == 2  # no base_url: a clear error, exit 2
 
 
 def test_serve_fake_runs_a_platform_with_demo_tickets() -> None:
@@ -72,4 +76,4 @@ def test_serve_fake_runs_a_platform_with_demo_tickets() -> None:
     finally:
         proc.terminate()
         assert proc.wait(timeout=10) == 0
-    assert cli("city", "serve-fake", "--http", "nonsense").returncode == 2
+    assert main(["city", "serve-fake", "--http", "nonsense"]) == 2

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from console.city.connector import CityConnector
 from console.city.deadlines import effective_deadline
 from console.city.fake_platform import FakePlatform, make_ticket
-from console.city.outbound import outbox_items
+from console.city.outbound import derive_outbox, outbox_items
 from console.city.stats import city_stats
 from console.domain.enums import Role
 from console.services.actor import Actor
@@ -130,3 +130,16 @@ def test_outage_loses_nothing_and_duplicates_nothing(city_ctx: ServiceContext, f
     assert fake.kinds_for("T-100") == EXPECTED_KINDS
     assert len(svc.list_cases()) == 2
     assert datetime.now(UTC) > MONDAY_0900
+
+
+def test_derivation_runs_exactly_once_per_event(city_ctx: ServiceContext, fake: FakePlatform,
+                                                connector: CityConnector) -> None:
+    fake.put_ticket(make_ticket("C-1"))
+    connector.inbound.run_once()
+    CaseService(city_ctx).act(CaseService(city_ctx).list_cases()[0]["id"], "accept", Actor(Role.CALL_TAKER, "u"))
+    assert derive_outbox(city_ctx) == 1
+    assert derive_outbox(city_ctx) == 0
+    assert derive_outbox(city_ctx, batch=1) == 0
+    with city_ctx.db.read_session() as s:
+        keys = s.scalars(select(CityOutboxRow.idempotency_key)).all()
+    assert len(keys) == 1 and keys[0].startswith("C-1:") and keys[0].endswith(":accepted")

@@ -42,7 +42,7 @@ class MqttGateway:
 
     def __init__(self, processor: FeedProcessor, host: str = "127.0.0.1", port: int = 1883, *,
                  client_id: str = DEFAULT_CLIENT_ID, subscriptions: tuple[str, ...] = SUBSCRIPTIONS,
-                 flush_interval_s: float = 0.02) -> None:
+                 flush_interval_s: float = 0.005) -> None:
         self.processor = processor
         self.health = processor.health
         self.host, self.port = host, port
@@ -59,6 +59,7 @@ class MqttGateway:
         self._stop = threading.Event()
         self._flusher = threading.Thread(target=self._flush_loop, name="mqtt-flush", daemon=True)
         self.received = 0
+        processor.positions.auto_flush = False  # batches are written by the flush thread, not the network thread
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> None:

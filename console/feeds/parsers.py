@@ -150,7 +150,7 @@ def parse_owntracks(topic: str, payload: bytes | str) -> OwnTracksLocation | Own
         return OwnTracksLocation(user, device, tid, fix)
     if kind == "transition":
         event = data.get("event")
-        if event not in ("enter", "leave"):
+        if not isinstance(event, str) or event not in ("enter", "leave"):
             raise ParseError(f"transition event must be enter/leave, got {str(event)[:20]!r}")
         region = text_field(data, "desc", max_len=64)
         ts = epoch_utc(data, "tst")
@@ -219,7 +219,7 @@ def parse_frigate(payload: bytes | str) -> FrigateEvent:
     """A Frigate event message; ``after`` carries the state (``before`` is ignored)."""
     data = loads_object(payload)
     kind = data.get("type")
-    if kind not in FRIGATE_TYPES:
+    if not isinstance(kind, str) or kind not in FRIGATE_TYPES:
         raise ParseError(f"Frigate type must be new/update/end, got {str(kind)[:20]!r}")
     after = data.get("after")
     if not isinstance(after, dict):

@@ -177,6 +177,7 @@ class PositionIngest:
         self.max_delay_s = max_delay_s
         self.bbox = bbox
         self.stats = IngestStats()
+        self.auto_flush = True  # False: a separate thread calls flush (the MQTT gateway keeps receiving meanwhile)
         self._lock = threading.RLock()
         self._pending: list[_Pending] = []
         self._dead: list[tuple[dict[str, Any], Callable[[], None] | None]] = []
@@ -237,13 +238,13 @@ class PositionIngest:
             self._recent.popitem(last=False)
 
     def _maybe_flush(self) -> None:
-        if len(self._pending) + len(self._dead) >= self.batch_size:
+        if self.auto_flush and len(self._pending) + len(self._dead) >= self.batch_size:
             self.flush()
 
     def due(self) -> bool:
         """True when the oldest buffered fix has waited ``max_delay_s`` (the gateway's timer calls flush then)."""
         with self._lock:
-            return bool(self._dead) or (
+            return bool(self._dead) or len(self._pending) >= self.batch_size or (
                 bool(self._pending) and time.monotonic() - self._pending[0].received_monotonic >= self.max_delay_s)
 
     # ------------------------------------------------------------------ write

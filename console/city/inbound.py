@@ -149,15 +149,14 @@ class InboundSync:
         result = self.intake.report(category=ticket.category_code, lon=lon, lat=lat, source=ticket.channel,
                                     actor=CITY_ACTOR, description=ticket.description, address=ticket.address,
                                     reporter=reporter, extra=extra, external_ref=external_ref(ticket.ticket_id))
-        if result.merged:
-            self._link_case(result.case_id, ticket, now)
         try:
             with self.ctx.db.session() as s:
+                link_seq = self._link_case(s, result.case_id, ticket, now) if result.merged else 0
                 s.execute(insert(CityTicketRow).values(
                     ticket_id=ticket.ticket_id, case_id=result.case_id, channel=ticket.channel, merged=result.merged,
-                    platform_deadline_utc=ticket.deadline_utc, platform_updated_utc=ticket.updated_utc,
-                    satisfaction=ticket.satisfaction, satisfaction_note=ticket.satisfaction_note,
-                    received_utc=now, updated_utc=now, raw=_json_raw(raw)))
+                    link_seq=link_seq, platform_deadline_utc=ticket.deadline_utc,
+                    platform_updated_utc=ticket.updated_utc, satisfaction=ticket.satisfaction,
+                    satisfaction_note=ticket.satisfaction_note, received_utc=now, updated_utc=now, raw=_json_raw(raw)))
         except IntegrityError:
             report.unchanged += 1  # another gateway linked it first; the intake ref made the case the same
             return
@@ -165,25 +164,25 @@ class InboundSync:
         report.created += int(not result.merged)
         report.case_ids.append(result.case_id)
 
-    def _link_case(self, case_id: str, ticket: MappedTicket, now: datetime) -> None:
-        """A ticket merged into an existing case: the case learns the ticket and the earlier platform deadline."""
-        with self.ctx.db.session() as s:
-            w = CaseWriter(s, self.ctx)
-            case = w.state("case", case_id)
-            assert case is not None
-            tickets = [str(t) for t in (case.get("platform_ticket_ids") or [])]
-            if ticket.ticket_id in tickets:
-                return  # linked before a crash: re-delivery must not link twice
-            after: dict[str, Any] = {"platform_ticket_ids": [*tickets, ticket.ticket_id]}
-            current = case.get("platform_deadline_utc")
-            if ticket.deadline_utc is not None:
-                new = iso_utc(ticket.deadline_utc)
-                if current is None or new < str(current):
-                    after["platform_deadline_utc"] = new
-            if not case.get("platform_ticket_id"):
-                after["platform_ticket_id"] = ticket.ticket_id
-            self._record(w, case_id, case, after, "city_link", now, {"ticket_id": ticket.ticket_id})
-            w.flush()
+    def _link_case(self, s: Session, case_id: str, ticket: MappedTicket, now: datetime) -> int:
+        """A ticket merged into an existing case: the case learns the ticket and the earlier platform deadline.
+
+        Recorded as a ``city_link`` event in the same transaction as the ticket row; returns its seq (the outbox
+        catches the new ticket up on the case's history before it)."""
+        w = CaseWriter(s, self.ctx)
+        case = w.state("case", case_id)
+        assert case is not None
+        tickets = [str(t) for t in (case.get("platform_ticket_ids") or [])]
+        after: dict[str, Any] = {"platform_ticket_ids": [*tickets, ticket.ticket_id]}
+        current = case.get("platform_deadline_utc")
+        if ticket.deadline_utc is not None:
+            new = iso_utc(ticket.deadline_utc)
+            if current is None or new < str(current):
+                after["platform_deadline_utc"] = new
+        if not case.get("platform_ticket_id"):
+            after["platform_ticket_id"] = ticket.ticket_id
+        self._record(w, case_id, case, after, "city_link", now, {"ticket_id": ticket.ticket_id})
+        return w.flush()[-1].seq
 
     @staticmethod
     def _record(w: CaseWriter, case_id: str, case: dict[str, Any], after: dict[str, Any], action: str,

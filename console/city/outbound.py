@@ -87,6 +87,19 @@ def _items_for(ev: StoredEvent, tickets: list[str], replied: set[str], last_resu
     return out
 
 
+def _rows_for(ev: StoredEvent, tickets: list[str], replied: set[str],
+              last_result: dict[str, str]) -> list[dict[str, Any]]:
+    """Outbox rows (one per ticket and kind) for one event; the idempotency key names ticket, event and kind."""
+    rows = []
+    for ticket, kind, body in _items_for(ev, tickets, replied, last_result):
+        payload = {"kind": kind, "ticket_id": ticket, "case_id": ev.case_id, "event_seq": ev.seq,
+                   "ts": iso_utc(ev.ts_utc), **body}
+        rows.append({"case_id": ev.case_id, "ticket_id": ticket, "kind": kind,
+                     "idempotency_key": f"{ticket}:{ev.event_id}:{kind}", "event_seq": ev.seq,
+                     "payload": payload, "created_at": ev.ts_utc, "attempts": 0})
+    return rows
+
+
 def derive_outbox(ctx: ServiceContext, batch: int = BATCH_EVENTS) -> int:
     """Turn new events of city-linked cases into outbox items; returns how many items were written."""
     written = 0
@@ -98,25 +111,31 @@ def derive_outbox(ctx: ServiceContext, batch: int = BATCH_EVENTS) -> int:
             if not events:
                 return written
             case_ids = {ev.case_id for ev in events if ev.case_id and ev.entity_type == "case"}
-            links: dict[str, list[str]] = {}
+            links: dict[str, list[tuple[str, int]]] = {}  # case → [(ticket, seq of its link)]
             if case_ids:
-                for ticket_id, case_id in s.execute(select(CityTicketRow.ticket_id, CityTicketRow.case_id)
-                                                    .where(CityTicketRow.case_id.in_(case_ids))
-                                                    .order_by(CityTicketRow.received_utc, CityTicketRow.ticket_id)):
-                    links.setdefault(str(case_id), []).append(str(ticket_id))
-            replied = _already_replied(s, [t for ts in links.values() for t in ts])
+                for ticket_id, case_id, link_seq in s.execute(
+                        select(CityTicketRow.ticket_id, CityTicketRow.case_id, CityTicketRow.link_seq)
+                        .where(CityTicketRow.case_id.in_(case_ids))
+                        .order_by(CityTicketRow.received_utc, CityTicketRow.ticket_id)):
+                    links.setdefault(str(case_id), []).append((str(ticket_id), int(link_seq or 0)))
+            replied = _already_replied(s, [t for ts in links.values() for t, _ in ts])
             last_result = _last_results(s, list(links))
             rows: list[dict[str, Any]] = []
+
             for ev in events:
-                tickets = links.get(ev.case_id or "")
-                if not tickets or ev.entity_type != "case":
+                linked = links.get(ev.case_id or "")
+                if not linked or ev.entity_type != "case":
                     continue
-                for ticket, kind, body in _items_for(ev, tickets, replied, last_result):
-                    payload = {"kind": kind, "ticket_id": ticket, "case_id": ev.case_id, "event_seq": ev.seq,
-                               "ts": iso_utc(ev.ts_utc), **body}
-                    rows.append({"case_id": ev.case_id, "ticket_id": ticket, "kind": kind,
-                                 "idempotency_key": f"{ticket}:{ev.event_id}:{kind}", "event_seq": ev.seq,
-                                 "payload": payload, "created_at": ev.ts_utc, "attempts": 0})
+                if ev.action == "city_link":
+                    # a ticket merged into a case in progress: catch it up on what the case went through before
+                    new_ticket = str((ev.payload or {}).get("ticket_id"))
+                    if any(t == new_ticket for t, _ in linked):
+                        for old in eventstore.read(s, 0, case_id=ev.case_id):
+                            if old.seq >= ev.seq:
+                                break
+                            rows += _rows_for(old, [new_ticket], replied, last_result)
+                    continue
+                rows += _rows_for(ev, [t for t, link_seq in linked if link_seq < ev.seq], replied, last_result)
             if rows:
                 s.execute(insert(CityOutboxRow), rows)
             write_cursor(s, OUTBOX_CURSOR, str(events[-1].seq), ctx.clock.now_utc())

@@ -26,6 +26,7 @@ class CityTicketRow(Base):
     case_id: Mapped[str] = mapped_column(String(32), index=True)
     channel: Mapped[str] = mapped_column(String(24))  # SourceChannel value: hotline_12345 | city_platform
     merged: Mapped[bool] = mapped_column(Boolean, default=False)
+    link_seq: Mapped[int] = mapped_column(BigInteger, default=0)  # seq of the city_link event (0: created the case)
     platform_deadline_utc: Mapped[datetime | None] = mapped_column(UtcDateTime)
     platform_updated_utc: Mapped[datetime | None] = mapped_column(UtcDateTime)
     satisfaction: Mapped[str | None] = mapped_column(String(24))  # satisfied | basically_satisfied | dissatisfied

@@ -143,3 +143,24 @@ def test_derivation_runs_exactly_once_per_event(city_ctx: ServiceContext, fake: 
     with city_ctx.db.read_session() as s:
         keys = s.scalars(select(CityOutboxRow.idempotency_key)).all()
     assert len(keys) == 1 and keys[0].startswith("C-1:") and keys[0].endswith(":accepted")
+
+
+def test_ticket_merged_into_a_case_in_progress_is_caught_up_then_follows(city_ctx: ServiceContext,
+                                                                         fake: FakePlatform,
+                                                                         connector: CityConnector) -> None:
+    fake.put_ticket(make_ticket("M-1"))
+    connector.cycle()
+    svc = CaseService(city_ctx)
+    case_id = svc.list_cases()[0]["id"]
+    for action, role, target, payload in LOOP[:3]:  # accept, file, assign
+        svc.act(case_id, action, Actor(role, "u"), target=target, payload=payload)
+    connector.cycle()
+    fake.put_ticket(make_ticket("M-2", lon=ZHONGSHAN_PARK[0] + 0.0001, source="YWTG", citizen=("李四", "13900001111")))
+    report = connector.cycle()
+    assert report.inbound is not None and report.inbound.merged == 1
+    assert fake.kinds_for("M-2") == ["accepted", "in_progress"]  # what the case went through before the merge
+    for action, role, target, payload in LOOP[3:]:
+        svc.act(case_id, action, Actor(role, "u"), target=target, payload=payload)
+    connector.cycle()
+    assert fake.kinds_for("M-1") == EXPECTED_KINDS and fake.kinds_for("M-2") == EXPECTED_KINDS
+    assert len(svc.list_cases()) == 1

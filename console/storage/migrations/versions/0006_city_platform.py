@@ -24,6 +24,7 @@ def upgrade() -> None:
         sa.Column("case_id", sa.String(32), nullable=False),
         sa.Column("channel", sa.String(24), nullable=False),
         sa.Column("merged", sa.Boolean(), nullable=False, server_default=sa.false()),
+        sa.Column("link_seq", sa.BigInteger(), nullable=False, server_default="0"),
         sa.Column("platform_deadline_utc", _TS, nullable=True),
         sa.Column("platform_updated_utc", _TS, nullable=True),
         sa.Column("satisfaction", sa.String(24), nullable=True),

@@ -10,17 +10,17 @@ from console.services.cases import CaseService
 from tests.widgets.conftest import db_url, isolated_settings, loaded, seeded_db_file, window  # noqa: F401
 
 
-def _filed_case_with_recs(window):  # type: ignore[no-untyped-def]
-    window.set_role(Role.DISPATCHER)
-    for cid, c in sorted(window.loaded.world.cases.items()):
+def _filed_case_with_recs(win):  # type: ignore[no-untyped-def]
+    win.set_role(Role.DISPATCHER)
+    for cid, c in sorted(win.loaded.world.cases.items()):
         if c["status"] == "filed":
-            window.select_case(cid)
-            if window.dispatch_ui.panel.recs:
+            win.select_case(cid)
+            if win.dispatch_ui.panel.recs:
                 return cid
     pytest.skip("no filed case with an available officer in the seeded world")
 
 
-def test_filed_case_shows_ranked_officers_on_the_map_and_assigns_with_one_click(window, qtbot):  # type: ignore[no-untyped-def]
+def test_filed_case_shows_ranked_officers_on_the_map_and_assigns_with_one_click(window, qtbot):  # type: ignore[no-untyped-def]  # noqa: F811
     cid = _filed_case_with_recs(window)
     ui = window.dispatch_ui
     recs = ui.panel.recs
@@ -42,7 +42,7 @@ def test_filed_case_shows_ranked_officers_on_the_map_and_assigns_with_one_click(
     assert not ui.panel.isVisible() and ui.overlay.shown_count == 0  # no longer a filed case
 
 
-def test_keyboard_assign_and_refusal_message(window, qtbot):  # type: ignore[no-untyped-def]
+def test_keyboard_assign_and_refusal_message(window, qtbot):  # type: ignore[no-untyped-def]  # noqa: F811
     cid = _filed_case_with_recs(window)
     ui = window.dispatch_ui
     needing = [r for r in ui.panel.recs if r.needs_override]

@@ -62,9 +62,10 @@ class Dimension:
 
     @staticmethod
     def from_values(keys: Sequence[Any], labels: Mapping[str, str] | None = None) -> Dimension:
-        arr = np.asarray(["" if k is None or (isinstance(k, float) and np.isnan(k)) else str(k) for k in keys],
-                         dtype=object)
-        uniq, codes = np.unique(arr.astype(str), return_inverse=True)
+        """Codes in sorted-key order (hash factorisation, then a small sort of the distinct keys)."""
+        series = pd.Series(keys, dtype=object)
+        series = series.where(series.notna(), "").astype(str)
+        codes, uniq = pd.factorize(series, sort=True)
         names = labels or {}
         key_list = [str(u) for u in uniq]
         return Dimension(codes.astype(np.int32), key_list, [names.get(k, k) or "（未知）" for k in key_list])
@@ -118,10 +119,14 @@ class CaseFacts:
 
 def _epoch_s(values: Any) -> FloatArray:
     """Aware/naive-UTC datetimes or ISO strings → epoch seconds (NaN for missing)."""
-    ts = pd.to_datetime(pd.Series(values, dtype=object), utc=True, errors="coerce", format="ISO8601")
-    raw = ts.dt.tz_convert(None).dt.as_unit("ns").to_numpy(dtype="datetime64[ns]").view(np.int64)
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    if not pd.api.types.is_datetime64_any_dtype(series.dtype):
+        series = pd.to_datetime(series, utc=True, errors="coerce", format="ISO8601")
+    elif getattr(series.dt, "tz", None) is None:
+        series = series.dt.tz_localize("UTC")
+    raw = series.dt.tz_convert(None).dt.as_unit("ns").to_numpy(dtype="datetime64[ns]").view(np.int64)
     out: FloatArray = raw.astype(np.float64) / 1e9
-    out[ts.isna().to_numpy()] = np.nan
+    out[series.isna().to_numpy()] = np.nan
     return out
 
 
@@ -143,10 +148,18 @@ def build_facts(cases: pd.DataFrame, events: pd.DataFrame, *, officers: pd.DataF
     ev = events[events["action"].isin(EVENT_ACTIONS) & events["case_id"].notna()].copy()
     ev["row"] = index.get_indexer(ev["case_id"].astype(str))
     ev = ev[ev["row"] >= 0]
-    ev["ts_s"] = _epoch_s(ev["ts_utc"].to_numpy())
-    before = ev["before"].map(lambda b: b if isinstance(b, dict) else {})
-    ev["deadline_before_s"] = _epoch_s(before.map(lambda b: b.get("step_deadline_utc")).to_numpy())
-    ev["status_before"] = before.map(lambda b: b.get("status"))
+    ev["ts_s"] = _epoch_s(ev["ts_utc"])
+    # Only the file / assign / report-back deadlines and the status before a return are read from ``before``.
+    ev["deadline_before_s"] = np.nan
+    ev["status_before"] = None
+    needs_deadline = ev["action"].isin(["file", "assign", "report_back"]).to_numpy()
+    if needs_deadline.any():
+        texts = [b.get("step_deadline_utc") if isinstance(b, dict) else None for b in ev["before"].to_numpy()[needs_deadline]]
+        ev.loc[needs_deadline, "deadline_before_s"] = _epoch_s(texts)
+    is_return = (ev["action"] == "return").to_numpy()
+    if is_return.any():
+        ev.loc[is_return, "status_before"] = [b.get("status") if isinstance(b, dict) else None
+                                              for b in ev["before"].to_numpy()[is_return]]
     ev = ev.sort_values("seq", kind="stable")
 
     def first(action: str, col: str = "ts_s") -> FloatArray:
@@ -166,13 +179,13 @@ def build_facts(cases: pd.DataFrame, events: pd.DataFrame, *, officers: pd.DataF
         out[ev.loc[mask, "row"].to_numpy()] = True
         return out
 
-    created = _epoch_s(cases["created_at"].to_numpy())
+    created = _epoch_s(cases["created_at"])
     filed_at, file_deadline = first("file"), first("file", "deadline_before_s")
     dispatched_at, dispatch_deadline = first("assign"), first("assign", "deadline_before_s")
     handled_at, handle_deadline = first("report_back"), first("report_back", "deadline_before_s")
     closed_at = last("close")
     voided_at = first("void")
-    disposal_deadline = _epoch_s(cases["disposal_deadline_utc"].to_numpy())
+    disposal_deadline = _epoch_s(cases["disposal_deadline_utc"])
     status = cases["status"].astype(str).to_numpy()
     is_rb = ev["action"] == "report_back"
     late_rb = any_of(is_rb & (ev["ts_s"] > ev["deadline_before_s"]))

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from console.city.badge import badge_text_zh, city_badge
 from console.city.connector import CityConnector
 from console.city.fake_platform import FakePlatform, make_ticket
 from console.city.outbound import backoff_delay, case_outbox_state, outbox_items
@@ -15,6 +16,7 @@ from console.services.actor import Actor
 from console.services.cases import CaseService
 from console.services.clock import ManualClock
 from console.services.context import ServiceContext
+from console.storage.models import CaseRow
 from console.storage.models_city import CityTicketRow
 
 
@@ -56,6 +58,8 @@ def test_return_with_reason_and_explicit_reply(city_ctx: ServiceContext, fake: F
     assert fake.kinds_for("A-2") == ["accepted", "reply", "in_progress", "in_progress", "handled", "closed"]
     assert case_outbox_state(city_ctx, a2) == {"pending": 0, "acked": 6, "last_acked_kind": "closed",
                                                "last_error": None, "stuck": False}
+    state = CaseService(city_ctx).get_case(a2)
+    assert city_badge(city_ctx, {**state, "platform_ticket_ids": ["A-2"]}, city_ctx.clock.now_utc()) is not None
 
 
 def test_a_refused_ticket_waits_in_order_without_blocking_others(city_ctx: ServiceContext, fake: FakePlatform,
@@ -78,6 +82,14 @@ def test_a_refused_ticket_waits_in_order_without_blocking_others(city_ctx: Servi
     assert [(i["ticket_id"], i["kind"], i["attempts"]) for i in pending] == [("B-1", "accepted", 1),
                                                                              ("B-1", "in_progress", 0)]
     assert "404" in (pending[0]["last_error"] or "")
+    with city_ctx.db.read_session() as s:
+        row = s.get(CaseRow, b1)
+        assert row is not None
+        state = {**row.extra, "id": b1, "status": row.status, "step_deadline_utc": row.step_deadline_utc}
+    badge = city_badge(city_ctx, state, city_ctx.clock.now_utc())
+    assert badge is not None and badge["tickets"] == ["B-1"] and badge["outbox_state"] == "pending"
+    assert badge["outbox"]["pending"] == 2 and "404" in badge_text_zh(badge) and "城运工单 B-1" in badge_text_zh(badge)
+    assert city_badge(city_ctx, {"id": "X", "status": "reported"}, city_ctx.clock.now_utc()) is None
     assert connector.cycle().send.failed == 0  # waiting on backoff: not retried at once
     with fake.state.lock:
         fake.state.tickets["B-1"] = hidden

@@ -64,6 +64,7 @@ class WallController(QObject):
         self._busy = threading.Lock()
         self.failures = 0
         self.ok = True
+        self.message = ""
         self.snapshot: Snapshot | None = None
         self.geography: Any = None
         self.timer = QTimer(self)
@@ -129,6 +130,7 @@ class WallController(QObject):
         if ok and not self.ok:
             self.failures = 0
         self.ok = ok
+        self.message = message
         self.status_changed.emit(ok, message)
 
     def refresh_async(self) -> None:
@@ -553,6 +555,8 @@ class WallWindow(QWidget):
         self.tick()
         if controller.snapshot is not None:
             self.on_snapshot(controller.snapshot)
+        if not controller.ok:  # the first poll already failed before this window existed
+            self.on_status(False, controller.message)
 
     def start(self) -> None:
         self.rotate_timer.start()
@@ -587,7 +591,8 @@ class WallWindow(QWidget):
             self.status.setText(f"● 数据实时 · 更新于 {when} · 事件序号 {snap.last_seq if snap else 0}")
             self.status.setStyleSheet(f"color: {GOOD};")
         else:
-            self.status.setText(f"● {message} · 画面为 {when} 的数据")
+            shown = f"画面为 {when} 的数据" if snap else "尚无数据"
+            self.status.setText(f"● {message} · {shown}")
             self.status.setStyleSheet(f"color: #ffffff; background: {BAD}; padding: 4px 10px;")
 
     def keyPressEvent(self, event: QKeyEvent) -> None:

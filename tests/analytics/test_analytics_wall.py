@@ -103,6 +103,17 @@ def test_wall_is_live_and_recovers_from_a_lost_database(qapp, seeded_url: str, t
     window.close()
 
 
+def test_wall_screenshot_without_a_database_says_so(qapp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from widgets.wall import run_wall
+
+    shot = tmp_path / "lost.png"
+    code = run_wall(_args(db=f"sqlite:///{tmp_path / 'gone' / 'x.db'}", screenshot=str(shot)))
+    assert code == 3 and shot.is_file()  # picture written, exit code tells the data was missing
+    img = QImage(str(shot)).convertToFormat(QImage.Format.Format_RGB32)
+    red_banner = img.pixelColor(40, 100)  # the status row is painted red
+    assert red_banner.red() > 200 and red_banner.green() < 120
+
+
 def test_unknown_preset_is_a_clear_error() -> None:
     from console.errors import ValidationError
     from widgets.wall import resolve_preset

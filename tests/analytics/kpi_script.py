@@ -10,7 +10,8 @@ from console.services.actor import Actor
 from console.services.writer import CaseWriter
 
 LOCAL = ZoneInfo("Asia/Shanghai")
-ZHONGSHAN_PARK = (121.4166, 31.2197)
+# A residential street in 北新泾街道, away from the core areas (中山公园/虹桥) whose rules may differ.
+PLACE = (121.372, 31.220)
 
 
 def local(day: int, hh: int, mm: int) -> datetime:
@@ -29,7 +30,7 @@ class Script:
         self.w = writer
 
     def new(self, ts: datetime, source: str = "hotline_12345", category: str = "E0101") -> str:
-        state = self.w.create_case(category=category, lon=ZHONGSHAN_PARK[0], lat=ZHONGSHAN_PARK[1], source=source,
+        state = self.w.create_case(category=category, lon=PLACE[0], lat=PLACE[1], source=source,
                                    actor=Actor(Role.CALL_TAKER, "intake"), ts_utc=ts)
         return str(state["id"])
 

@@ -92,7 +92,7 @@ def test_evaluate_shows_how_scores_are_computed(seeded_url: str, capsys: pytest.
                         "--to", "2030-12-31", "--format", "json")
     assert code == 0
     data = json.loads(out)
-    assert len(data["scores"]) == 10  # one per subdistrict squad
+    assert len(data["scores"]) >= 10  # one per subdistrict squad (+ handling units assigned directly)
     for s in data["scores"]:
         assert s["grade"] in "ABCDE"
         assert sum(t["points"] for t in s["breakdown"]) == pytest.approx(s["score"], abs=0.01)

@@ -10,7 +10,9 @@ from sqlalchemy import select
 from console.domain.enums import CaseStatus, Priority, Role, SourceChannel, parse_enum
 from console.domain.sla import SlaPolicy
 from console.errors import NotFoundError, ValidationError
-from console.services.actor import Actor
+from console.security.audit import pii_read_draft, record_audit_events
+from console.security.permissions import check
+from console.services.actor import SYSTEM_ACTOR, Actor
 from console.services.context import ServiceContext
 from console.services.writer import CaseWriter, Reporter
 from console.storage import eventstore, projection
@@ -47,13 +49,22 @@ class CaseService:
         return self.get_case(case_id)
 
     # --------------------------------------------------------------- queries
-    def get_case(self, case_id: str, *, unmask: bool = False) -> dict[str, Any]:
+    def get_case(self, case_id: str, *, unmask: bool = False, actor: Actor | None = None) -> dict[str, Any]:
+        """The case; ``unmask=True`` shows the reporter in full, needs ``read_pii`` and is logged as a ``pii_read``
+        event (actor ``None`` = an internal system read, logged as the system actor)."""
+        if unmask:
+            check(actor or SYSTEM_ACTOR, "read_pii")
         with self.ctx.db.read_session() as s:
             row = s.get(CaseRow, case_id)
             if row is None:
                 raise NotFoundError(f"案件 {case_id} 不存在", f"case {case_id} does not exist")
             reporter = s.get(CaseReporterRow, case_id)
-            return self.case_json(projection.row_to_state(projection.CASE, row), reporter, unmask=unmask)
+            result = self.case_json(projection.row_to_state(projection.CASE, row), reporter, unmask=unmask)
+        if unmask and reporter is not None and (reporter.name or reporter.phone):
+            fields = [f"reporter.{k}" for k in ("name", "phone") if getattr(reporter, k)]
+            with self.ctx.db.session() as s:
+                record_audit_events(s, [pii_read_draft(actor or SYSTEM_ACTOR, case_id, fields, self.ctx.clock.now_utc())])
+        return result
 
     def list_cases(self, *, status: str | None = None, subdistrict: str | None = None, source: str | None = None,
                    limit: int | None = None) -> list[dict[str, Any]]:

@@ -21,6 +21,7 @@ from console.domain.sla import STEP_FOR_STATUS
 from console.domain.workflow import plan_transition
 from console.errors import ConflictError, IllegalActionError, NotFoundError, ValidationError
 from console.geo.projection import lonlat_wgs84_to_xy_m
+from console.security.permissions import check
 from console.services.actor import Actor
 from console.services.context import ServiceContext
 from console.storage import eventstore, projection
@@ -126,6 +127,7 @@ class CaseWriter:
                     reporter: Reporter | None = None, attachments: list[str] | None = None,
                     ts_utc: datetime | None = None, extra: dict[str, Any] | None = None) -> dict[str, Any]:
         """Register a new case (信息收集) after validating category, place and channel; returns its state."""
+        check(actor, "create_case")
         now = ts_utc or self.ctx.clock.now_utc()
         cat = self.ctx.taxonomy.find(category)
         src = parse_enum(SourceChannel, source, "来源", "source channel")

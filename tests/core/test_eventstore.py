@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, text, update
+from sqlalchemy.orm import Session
 
 from console.storage import eventstore, projection
 from console.storage.db import Database
@@ -47,10 +48,17 @@ def test_rolled_back_append_leaves_nothing(migrated_db: Database) -> None:
         assert eventstore.verify(s).ok
 
 
+def _superuser_disables_append_only_trigger(db: Database, s: Session) -> None:
+    """On PostgreSQL the log refuses UPDATE/DELETE (migration 0007); a superuser tampering must switch that off first."""
+    if db.is_postgres:
+        s.execute(text("ALTER TABLE events DISABLE TRIGGER USER"))
+
+
 def test_edited_event_breaks_the_chain(migrated_db: Database) -> None:
     with migrated_db.session() as s:
         eventstore.append(s, [officer_event(i, "OF3", st, i) for i, st in enumerate(["on_duty_idle", "busy", "off_duty"])])
     with migrated_db.session() as s:
+        _superuser_disables_append_only_trigger(migrated_db, s)
         s.execute(update(EventRow).where(EventRow.seq == 2).values(after={"status": "on_duty_idle"}))
     with migrated_db.read_session() as s:
         result = eventstore.verify(s)
@@ -61,6 +69,7 @@ def test_deleted_last_event_is_detected(migrated_db: Database) -> None:
     with migrated_db.session() as s:
         eventstore.append(s, [officer_event(i, "OF4", st, i) for i, st in enumerate(["on_duty_idle", "busy"])])
     with migrated_db.session() as s:
+        _superuser_disables_append_only_trigger(migrated_db, s)
         s.execute(text("DELETE FROM events WHERE seq = 2"))
     with migrated_db.read_session() as s:
         assert not eventstore.verify(s).ok

@@ -48,7 +48,8 @@ FLAG_COLUMNS = ("reported", "rejected", "valid_report", "filed", "file_on_time",
                 "extended", "supervised", "proactive", "hung", "open")
 VALUE_COLUMNS = ("disposal_working_hours", "merge_count")
 EVENT_ACTIONS = ("reject", "file", "void", "assign", "return", "report_back", "rework", "extend_approve",
-                 "hang_approve", "close", "supervise", "appeal_approve", "merge_report")
+                 "hang_approve", "close", "supervise", "appeal_approve", "merge_report", "split_report")
+COUNTED_EVENTS = ("merge_report", "split_report")  # event-count indicators (one fact per event)
 DISTRICT_LABEL = "长宁区"
 
 
@@ -272,8 +273,9 @@ def build_facts(cases: pd.DataFrame, events: pd.DataFrame, *, officers: pd.DataF
         "filed_by": Dimension.from_values(filed_by.tolist()),
         "dispatched_by": Dimension.from_values(dispatched_by.tolist()),
     }
-    merges = ev[ev["action"] == "merge_report"]
-    event_facts = {"merge_report": EventFacts(merges["row"].to_numpy(dtype=np.int64),
-                                              merges["ts_s"].to_numpy(dtype=np.float64))}
+    event_facts = {}
+    for action in COUNTED_EVENTS:
+        sub = ev[ev["action"] == action]
+        event_facts[action] = EventFacts(sub["row"].to_numpy(dtype=np.int64), sub["ts_s"].to_numpy(dtype=np.float64))
     last_seq = int(events["seq"].max()) if len(events) else 0
     return CaseFacts(ids, cols, dims, as_of, event_facts, last_seq)

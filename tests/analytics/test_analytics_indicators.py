@@ -127,6 +127,7 @@ EXPECTED = {  # indicator: (numerator, denominator, shown value)
     "closed_loop_rate": (3, 4, "75.00%"),
     "proactive_rate": (2, 6, "33.33%"),
     "merged_reports": (1, None, "1"),
+    "split_reports": (0, None, "0"),
     "overdue_count": (2, None, "2"),
     "overdue_exempt_count": (1, None, "1"),
     "supervised_count": (0, None, "0"),

@@ -45,7 +45,8 @@ def _op(name: str, label_zh: str, roles: Iterable[Role], enforced_in: str | None
 #   covers internal hand-offs (city platform connector). Admins manage accounts, not cases: no personal data.
 # - admin is deliberately not a super-role: it manages users and reference data, it does not act on cases.
 NON_WORKFLOW_OPERATIONS: tuple[Operation, ...] = (
-    _op("create_case", "登记案件", (R.CALL_TAKER, R.INSPECTOR, R.SYSTEM, R.SUPERVISOR, R.SHIFT_LEADER),
+    # dispatcher: splitting a wrongly merged report (IntakeService.split_report) registers the split-off case.
+    _op("create_case", "登记案件", (R.CALL_TAKER, R.INSPECTOR, R.SYSTEM, R.SUPERVISOR, R.SHIFT_LEADER, R.DISPATCHER),
         "console.services.writer.CaseWriter.create_case"),
     _op("read_pii", "查看个人信息", (R.CALL_TAKER, R.SHIFT_LEADER, R.SUPERVISOR, R.SYSTEM),
         "console.services.cases.CaseService.get_case(unmask=True)"),

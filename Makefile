@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export QT_QPA_PLATFORM ?= $(if $(DISPLAY)$(WAYLAND_DISPLAY),,offscreen)
 
-.PHONY: demo test lint typecheck pytest bench translations clean venv
+.PHONY: demo test lint typecheck pytest bench translations clean venv installer installer-test docs-screenshots
 
 venv: $(STAMP)
 
@@ -34,6 +34,30 @@ bench: $(STAMP)
 
 translations: $(STAMP)
 	$(BIN)/python -m widgets.i18n_build
+
+# Installer (installer/): PyInstaller one-folder bundle + .deb in installer/dist/; never part of `make test`.
+INSTALLER_STAMP := $(VENV)/.installer-installed
+BUNDLE_EXE := installer/dist/urbanops/urbanops
+
+$(INSTALLER_STAMP): $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[dev,installer]'
+	touch $(INSTALLER_STAMP)
+
+installer: $(INSTALLER_STAMP)
+	$(BIN)/python installer/build_linux.py $(INSTALLER_ARGS)
+
+installer-test: $(STAMP)
+	test -x $(BUNDLE_EXE) || $(MAKE) installer
+	QT_QPA_PLATFORM=offscreen $(BIN)/python installer/smoke_test.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -p no:xdist tests/installer
+
+# Screenshots for README and docs/ (zh and en, dark and light), made by the console's own --screenshot.
+SCREENSHOT_DB ?= /tmp/urbanops-docs-screenshots.db
+docs-screenshots: $(STAMP)
+	for lang in zh en; do for theme in dark light; do \
+	  QT_QPA_PLATFORM=offscreen $(BIN)/urbanops demo --db sqlite:///$(SCREENSHOT_DB) --lang $$lang --theme $$theme \
+	    --screenshot docs/screenshots/console-$$lang-$$theme.png --quit-after 5 || exit 1; \
+	done; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -19,8 +19,8 @@ MIN_DISTINCT_COLOURS = 200
 DEMO_TIMEOUT_S = 300
 
 
-def run(args: list[str], env: dict[str, str], timeout_s: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(BUNDLE_EXE), *args], env=env, capture_output=True, text=True, timeout=timeout_s)
+def run(exe: Path, args: list[str], env: dict[str, str], timeout_s: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(exe), *args], env=env, capture_output=True, text=True, timeout=timeout_s)
 
 
 def distinct_colours(png: Path) -> int:
@@ -44,15 +44,17 @@ def check(bundle_exe: Path = BUNDLE_EXE) -> list[str]:
         env["URBANOPS_SETTINGS_DIR"] = str(Path(tmp) / "settings")
         db_url = f"sqlite:///{tmp}/smoke.db"
         png = Path(tmp) / "smoke.png"
-        version = run(["--version"], env)
+        version = run(bundle_exe, ["--version"], env)
         if version.returncode != 0 or not version.stdout.startswith("urbanops "):
             failures.append(
                 f"--version: exit {version.returncode}, output {version.stdout!r} {version.stderr[-500:]!r}"
             )
-        upgrade = run(["db", "upgrade", "--db", db_url], env)
+        upgrade = run(bundle_exe, ["db", "upgrade", "--db", db_url], env)
         if upgrade.returncode != 0 or "revision" not in upgrade.stdout:
             failures.append(f"db upgrade: exit {upgrade.returncode}: {upgrade.stdout[-300:]} {upgrade.stderr[-800:]}")
-        demo = run(["demo", "--db", db_url, "--screenshot", str(png), "--quit-after", "5"], env, DEMO_TIMEOUT_S)
+        demo = run(
+            bundle_exe, ["demo", "--db", db_url, "--screenshot", str(png), "--quit-after", "5"], env, DEMO_TIMEOUT_S
+        )
         if demo.returncode != 0:
             failures.append(f"demo: exit {demo.returncode}: {demo.stderr[-1500:]}")
         if not png.is_file():
@@ -68,11 +70,13 @@ def check(bundle_exe: Path = BUNDLE_EXE) -> list[str]:
     return failures
 
 
-def main() -> int:
-    if not BUNDLE_EXE.is_file():
-        print(f"no bundle at {BUNDLE_EXE}: run 'make installer' first", file=sys.stderr)
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    exe = Path(args[0]) if args else BUNDLE_EXE  # another bundle, e.g. installer\dist\urbanops\urbanops.exe
+    if not exe.is_file():
+        print(f"no bundle at {exe}: run 'make installer' first", file=sys.stderr)
         return 2
-    failures = check()
+    failures = check(exe)
     for failure in failures:
         print(f"FAIL {failure}", file=sys.stderr)
     print("installer smoke test: " + ("1 passed, 0 failed" if not failures else "0 passed, 1 failed"))

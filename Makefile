@@ -58,6 +58,7 @@ docs-screenshots: $(STAMP)
 	  QT_QPA_PLATFORM=offscreen $(BIN)/urbanops demo --db sqlite:///$(SCREENSHOT_DB) --lang $$lang --theme $$theme \
 	    --screenshot docs/screenshots/console-$$lang-$$theme.png --quit-after 5 || exit 1; \
 	done; done
+	cp docs/screenshots/console-zh-dark.png docs/screenshots/readme-console.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/urbanops wall --db sqlite:///$(SCREENSHOT_DB) --windowed \
 	  --screenshot docs/screenshots/wall-overview.png
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -29,8 +30,7 @@ BUNDLE = DIST / "urbanops"
 ICON_DIR = INSTALLER / "icons"
 HICOLOR_SIZES_PX = (16, 24, 32, 48, 64, 128, 256, 512)
 SIZE_TARGET_MB = 250.0
-DEB_DEPENDS = (
-    "libc6 (>= 2.28)",
+DEB_DEPENDS = (  # libc6 is added by build_deb with the glibc version the bundle actually needs (see glibc_needed)
     "libxkbcommon0",
     "libxkbcommon-x11-0",
     "libegl1",
@@ -123,6 +123,25 @@ def strip_bundle(root: Path) -> int:
     return saved
 
 
+def glibc_needed(root: Path) -> str:
+    """Highest GLIBC_x.y symbol version any ELF file in the bundle needs (objdump -T), e.g. "2.36".
+
+    The bundle runs only where glibc is at least this new: built on Debian 12 that is 2.36 (Ubuntu 22.04, UOS 20 and
+    Kylin V10 are older) — build on the oldest target system to reach them; the .deb states the real floor.
+    """
+    objdump = shutil.which("objdump")
+    best = (2, 17)
+    if objdump is None:
+        return "2.28"
+    for path in root.rglob("*"):
+        if not path.is_file() or path.is_symlink() or not is_elf(path):
+            continue
+        out = subprocess.run([objdump, "-T", str(path)], capture_output=True, text=True).stdout
+        for major, minor in re.findall(r"GLIBC_(\d+)\.(\d+)", out):
+            best = max(best, (int(major), int(minor)))
+    return f"{best[0]}.{best[1]}"
+
+
 def build_bundle() -> None:
     cmd = [
         sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
@@ -148,6 +167,7 @@ def build_deb(out_dir: Path) -> Path:
             icon_dir.mkdir(parents=True)
             shutil.copyfile(ICON_DIR / f"urbanops-{side_px}.png", icon_dir / "urbanops.png")
         installed_kb = tree_size_bytes(root) // 1024
+        depends = (f"libc6 (>= {glibc_needed(BUNDLE)})", *DEB_DEPENDS)
         debian = root / "DEBIAN"
         debian.mkdir()
         control = (
@@ -157,7 +177,7 @@ def build_deb(out_dir: Path) -> Path:
             "Priority: optional\n"
             "Architecture: amd64\n"
             f"Installed-Size: {installed_kb}\n"
-            f"Depends: {', '.join(DEB_DEPENDS)}\n"
+            f"Depends: {', '.join(depends)}\n"
             "Maintainer: Changning urban-management bureau IT <it@example.invalid>\n"
             "Description: 长宁区城管指挥调度台 urban-management command and dispatch console\n"
             " Desktop GIS console for an urban-management enforcement bureau: closed-loop case\n"

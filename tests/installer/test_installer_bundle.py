@@ -82,6 +82,8 @@ def test_installer_deb_layout_desktop_entry_and_depends() -> None:
     depends = subprocess.run(["dpkg-deb", "-f", str(deb), "Depends"], capture_output=True, text=True, check=True).stdout
     for package in ("libxkbcommon0", "libegl1", "libfontconfig1", "libdbus-1-3"):
         assert package in depends
+    build = _load("build_linux")
+    assert f"libc6 (>= {build.glibc_needed(BUNDLE)})" in depends  # the real glibc floor of what was bundled
     desktop = subprocess.run(
         ["dpkg-deb", "--fsys-tarfile", str(deb)], capture_output=True, check=True
     ).stdout  # the tar stream; the entry's text is stored uncompressed inside it

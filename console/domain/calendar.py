@@ -362,7 +362,7 @@ def load_calendar(path: Path | None = None) -> WorkingCalendar:
         raise _fail(where, "工作日历应为 YAML 映射", "calendar file is not a YAML mapping")
     try:
         tz = ZoneInfo(str(raw.get("timezone", "Asia/Shanghai")))
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # "Asia" names a directory
         raise _fail(where, f"未知时区 {raw.get('timezone')}", f"unknown time zone {raw.get('timezone')!r}") from exc
     windows = _load_windows(raw.get("working_windows"), where)
     weekdays_raw = raw.get("weekdays", [1, 2, 3, 4, 5])

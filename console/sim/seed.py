@@ -489,7 +489,13 @@ def _run_ops(ctx: ServiceContext, world: DemoWorld, ops: list[_Op], options: See
                     if op.kind.startswith("appeal") and not case.get("overdue"):
                         continue  # finished late by the script's clock but still inside its deadline: nothing to appeal
                     if op.args.get("to") == "officer":
-                        target = _pick_officer(world, case, op.ts, rng)
+                        cat = ctx.taxonomy.categories.get(str(case.get("category_code")))
+                        needs_cert = cat is not None and cat.enforcement
+                        certified = {o for o, st in ((o, w.state("officer", o) or {}) for o in
+                                                     world.officers_by_squad.get(world.squads.get(
+                                                         str(case.get("subdistrict_code")), ""), []))
+                                     if st.get("certified", True) or not needs_cert}
+                        target = _pick_officer(world, case, op.ts, rng, certified.__contains__)
                     if role == Role.HANDLER:
                         user = str(case.get("assignee") or "handler")
                     elif role == Role.INSPECTOR:
@@ -511,10 +517,11 @@ def _on_shift(shift: str, ts: datetime) -> bool:
     return (8 <= hour < 20) if shift == "day" else not (8 <= hour < 20)
 
 
-def _pick_officer(world: DemoWorld, case: dict[str, Any], ts: datetime, rng: random.Random) -> str:
+def _pick_officer(world: DemoWorld, case: dict[str, Any], ts: datetime, rng: random.Random,
+                  qualified: Callable[[str], bool]) -> str:
     squad = world.squads.get(str(case.get("subdistrict_code")))
     pool = world.officers_by_squad.get(squad or "", []) or next(iter(world.officers_by_squad.values()))
-    on_shift = [o for o in pool if _on_shift(world.officer_shift[o], ts)]
+    on_shift = [o for o in pool if _on_shift(world.officer_shift[o], ts) and qualified(o)]
     return rng.choice(on_shift or pool)
 
 

@@ -105,6 +105,8 @@ class Simulator:
         self.x, self.y = lonlat_wgs84_to_xy_m(lon, lat)
         self.heading = self.np_rng.uniform(0, 2 * math.pi, len(officers))
         self.status = [r.status for r in officers]
+        self.subdistrict = [r.subdistrict_code for r in officers]
+        self.certified = [bool((r.extra or {}).get("certified", True)) for r in officers]
         self.speed_mps = np.array([SPEED_MPS.get(str((r.extra or {}).get("travel_mode", "walk")), 1.3)
                                    for r in officers])
         self.jobs: dict[str, _Job] = {}
@@ -273,9 +275,10 @@ class Simulator:
                 elif status == "verified":
                     w.act(case_id, "file", Actor(Role.SHIFT_LEADER, "zb_sun"))
                 elif status == "filed":
-                    officer = self._nearest_idle(case_id)
+                    officer, in_jurisdiction = self._nearest_idle(case_id, w)
                     if officer is not None:
-                        w.act(case_id, "assign", Actor(Role.DISPATCHER, "pq_auto"), target=officer)
+                        payload = None if in_jurisdiction else {"override_reason": "辖区内无空闲队员，就近调度（模拟调度员）"}
+                        w.act(case_id, "assign", Actor(Role.DISPATCHER, "pq_auto"), target=officer, payload=payload)
                 elif status == "handled":
                     w.act(case_id, "check", Actor(Role.INSPECTOR, "insp"))
                 elif status == "checked":
@@ -296,16 +299,24 @@ class Simulator:
                 if not CaseStatus(new_state["status"]).is_open:
                     self._forget(case_id)
 
-    def _nearest_idle(self, case_id: str) -> str | None:
+    def _nearest_idle(self, case_id: str, w: CaseWriter) -> tuple[str | None, bool]:
+        """Nearest idle officer of the case's subdistrict (certified for enforcement categories); if none, the
+        nearest idle officer anywhere, flagged so the assignment carries an override reason."""
         xy = self.case_xy.get(case_id)
         if xy is None or not self.ids:
-            return None
+            return None, False
         idle = np.array([s == "on_duty_idle" and self.ids[i] not in self.jobs for i, s in enumerate(self.status)])
         if not idle.any():
-            return None
+            return None, False
+        state = w.state("case", case_id) or {}
+        cat = self.ctx.taxonomy.categories.get(str(state.get("category_code")))
+        needs_cert = bool(cat and cat.enforcement)
+        local = idle & np.array([sd == state.get("subdistrict_code") and (c or not needs_cert)
+                                 for sd, c in zip(self.subdistrict, self.certified, strict=True)])
         d2 = (self.x - xy[0]) ** 2 + (self.y - xy[1]) ** 2
-        d2[~idle] = np.inf
-        return self.ids[int(np.argmin(d2))]
+        pool = local if local.any() else idle
+        d2[~pool] = np.inf
+        return self.ids[int(np.argmin(d2))], bool(local.any())
 
     def _field(self, w: CaseWriter, now: datetime) -> None:
         """Officers receive their orders, travel, work on scene and report back."""

@@ -104,13 +104,10 @@ def _yaml_case(data: st.DataObject, valid: str) -> str:
     return yaml.safe_dump(data.draw(json_value), allow_unicode=True)
 
 
-# Found by this fuzzer at 10k examples: ``timezone: Asia`` makes ZoneInfo raise IsADirectoryError (an OSError), which
-# console/domain/calendar.load_calendar does not turn into DataFileError. Remove the marker once it catches OSError.
-CALENDAR_TZ_BUG = pytest.mark.xfail(raises=IsADirectoryError, strict=False,
-                                    reason="load_calendar lets IsADirectoryError escape for timezone: Asia")
+# Found by this fuzzer at 10k examples: ``timezone: Asia`` made ZoneInfo raise IsADirectoryError (an OSError);
+# load_calendar now turns it into DataFileError.
 
 
-@CALENDAR_TZ_BUG
 def test_calendar_timezone_that_is_a_zoneinfo_directory(tmp_path: Path) -> None:
     path = tmp_path / "cal.yaml"
     path.write_text("timezone: Asia\n", encoding="utf-8")
@@ -118,7 +115,6 @@ def test_calendar_timezone_that_is_a_zoneinfo_directory(tmp_path: Path) -> None:
         load_calendar(path)
 
 
-@CALENDAR_TZ_BUG
 @FUZZ
 @given(st.data())
 def test_fuzz_calendar_yaml(data: st.DataObject) -> None:

@@ -10,18 +10,22 @@ from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPageLayout, QPageSize, QPainter, QPdfWriter
+from PySide6.QtWidgets import QApplication
 
 from console.feeds.qr import SheetContent
 from maps.text import load_bundled_font
 
-_APP: QGuiApplication | None = None
+_APP: QApplication | None = None
 
 
 def _ensure_app() -> str:
-    """A QGuiApplication is needed for fonts; reuse the running one (tests, GUI) or make an offscreen one."""
+    """An application object is needed for fonts; reuse the running one (tests, GUI) or make an offscreen one.
+
+    It is a QApplication, not a bare QGuiApplication: in a process that later opens windows (the test suite, the
+    console) a QGuiApplication would make every QWidget abort the process."""
     global _APP
     if QGuiApplication.instance() is None:
-        _APP = QGuiApplication(["urbanops-qr", "-platform", "offscreen"])
+        _APP = QApplication(["urbanops-qr", "-platform", "offscreen"])
     return load_bundled_font() or "sans-serif"
 
 

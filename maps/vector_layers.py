@@ -227,12 +227,10 @@ class PolygonLayer(_GeoLayer):
             self._pen = pen
         else:
             self._pen = None
-        if n:
+        if n:  # big areas claim label space first
             anchors = shapely.get_coordinates(shapely.point_on_surface(self._geoms_m))
-            order = np.argsort(-shapely.area(self._geoms_m), kind="stable")  # big areas claim label space first
-            self._label_x = anchors[order, 0]
-            self._label_y = anchors[order, 1]
-            self._label_texts = [self._names[i] for i in order]
+            self._label_x, self._label_y, self._label_texts = _labels_by_size(anchors, shapely.area(self._geoms_m),
+                                                                              self._names)
         else:
             self._label_x = self._label_y = np.empty(0)
             self._label_texts = []
@@ -337,12 +335,10 @@ class LineLayer(_GeoLayer):
                 self._casing_pens.append(None)
         self._chunks = build_path_chunks(self._geoms_m, group, polygonal=False)
         self._chunks.sort(key=lambda c: c.group)
-        if n:
+        if n:  # long lines claim label space first
             anchors = shapely.get_coordinates(shapely.line_interpolate_point(self._geoms_m, 0.5, normalized=True))
-            order = np.argsort(-shapely.length(self._geoms_m), kind="stable")
-            self._label_x = anchors[order, 0]
-            self._label_y = anchors[order, 1]
-            self._label_texts = [self._names[i] for i in order]
+            self._label_x, self._label_y, self._label_texts = _labels_by_size(anchors, shapely.length(self._geoms_m),
+                                                                              self._names)
         else:
             self._label_x = self._label_y = np.empty(0)
             self._label_texts = []
@@ -405,3 +401,9 @@ class LineLayer(_GeoLayer):
         d = shapely.distance(self._geoms_m[cand], pt)
         best = int(cand[np.argmin(d)])
         return Hit(self.name, str(self._ids[best]), distance_px=float(d.min() / scale_m_per_px))
+
+
+def _labels_by_size(anchors: np.ndarray, sizes: np.ndarray, names: list[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Label anchors and texts ordered largest feature first (stable), so big features win label collisions."""
+    order = np.argsort(-sizes, kind="stable")
+    return anchors[order, 0], anchors[order, 1], [names[i] for i in order]

@@ -3,7 +3,8 @@
 1. writes ``widgets/_domain_strings.py`` — the Chinese domain labels (statuses, sources, roles, actions, …) as
    QT_TRANSLATE_NOOP entries, so lupdate sees strings that only exist as data;
 2. runs ``pyside6-lupdate`` over ``widgets/`` → ``resources/translations/urbanops_en.ts``;
-3. fills English translations from :data:`widgets.i18n_en.EN` (the reviewed dictionary; the .ts stays the
+3. fills English translations from :data:`widgets.i18n_en.EN` and the areas' ``i18n_en_<area>.py``
+   (reviewed; the .ts stays the
    artefact translators can open in Qt Linguist);
 4. runs ``pyside6-lrelease`` → ``urbanops_en.qm`` (committed, loaded at start).
 """
@@ -67,9 +68,21 @@ def tool(name: str) -> str:
     return found
 
 
-def fill_translations(ts_path: Path) -> tuple[int, list[str]]:
+def english_dictionary() -> dict[str, str]:
+    """``widgets.i18n_en.EN`` merged with every feature area's ``widgets/i18n_en_<area>.py`` (one file per area, so
+    areas developed in parallel never edit the same dictionary)."""
+    import importlib
+
     from widgets.i18n_en import EN
 
+    merged = dict(EN)
+    for path in sorted(WIDGETS.glob("i18n_en_*.py")):
+        merged.update(importlib.import_module(f"widgets.{path.stem}").EN)
+    return merged
+
+
+def fill_translations(ts_path: Path) -> tuple[int, list[str]]:
+    EN = english_dictionary()
     tree = ET.parse(ts_path)
     done, missing = 0, []
     for msg in tree.iter("message"):
@@ -91,7 +104,8 @@ def fill_translations(ts_path: Path) -> tuple[int, list[str]]:
 def main() -> int:
     write_domain_module(WIDGETS / "_domain_strings.py")
     TS.parent.mkdir(parents=True, exist_ok=True)
-    sources = sorted(str(p) for p in WIDGETS.glob("*.py") if p.name not in ("i18n_build.py", "i18n_en.py"))
+    sources = sorted(str(p) for p in WIDGETS.rglob("*.py")
+                     if p.name != "i18n_build.py" and not p.name.startswith("i18n_en"))
     subprocess.run([tool("pyside6-lupdate"), *sources, "-source-language", "zh_CN", "-target-language", "en_US",
                     "-no-obsolete", "-ts", str(TS)], check=True)
     done, missing = fill_translations(TS)

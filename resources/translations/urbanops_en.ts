@@ -24,6 +24,14 @@
     </message>
 </context>
 <context>
+    <name>CaseActionController</name>
+    <message>
+        <location filename="../../widgets/case_actions.py" line="70" />
+        <source>调度员在派遣对话框中手动指定</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>CaseDetails</name>
     <message>
         <location filename="../../widgets/details_panel.py" line="98" />
@@ -167,44 +175,102 @@
 <context>
     <name>CaseTableModel</name>
     <message>
-        <location filename="../../widgets/case_model.py" line="111" />
+        <location filename="../../widgets/case_model.py" line="109" />
         <source>案件编号</source>
         <translation>Case id</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_model.py" line="111" />
+        <location filename="../../widgets/case_model.py" line="109" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_model.py" line="111" />
+        <location filename="../../widgets/case_model.py" line="109" />
         <source>类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_model.py" line="111" />
+        <location filename="../../widgets/case_model.py" line="109" />
         <source>街道</source>
         <translation>Subdistrict</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_model.py" line="111" />
+        <location filename="../../widgets/case_model.py" line="109" />
         <source>来源</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_model.py" line="112" />
+        <location filename="../../widgets/case_model.py" line="110" />
         <source>紧急度</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_model.py" line="112" />
+        <location filename="../../widgets/case_model.py" line="110" />
         <source>处置人</source>
         <translation>Assignee</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_model.py" line="112" />
+        <location filename="../../widgets/case_model.py" line="110" />
         <source>时限</source>
         <translation>SLA</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardPanel</name>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="48" />
+        <source>统计期</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="50" />
+        <source>今日</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="51" />
+        <source>近 7 天</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="69" />
+        <source>双击指标查看案件</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="81" />
+        <source>近 7 天上报与结案</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="82" />
+        <source>来源构成</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="83" />
+        <source>类别构成</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="84" />
+        <source>未来 8 小时将超期</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="85" />
+        <source>中队综合得分</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="98" />
+        <source>上报</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard.py" line="99" />
+        <source>结案</source>
+        <translation>Close</translation>
     </message>
 </context>
 <context>
@@ -218,171 +284,171 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../widgets/main_window.py" line="88" />
-        <location filename="../../widgets/main_window.py" line="116" />
+        <location filename="../../widgets/main_window.py" line="89" />
+        <location filename="../../widgets/main_window.py" line="117" />
         <source>长宁区城管指挥调度台</source>
         <translation>Changning Urban Management Dispatch Console</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="112" />
+        <location filename="../../widgets/main_window.py" line="113" />
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="121" />
+        <location filename="../../widgets/main_window.py" line="122" />
         <source>搜索：案件编号、队员、网格、街道/社区、地铁站（Ctrl+F）</source>
         <translation>Search: case id, officer, grid, subdistrict/community, metro station (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="133" />
+        <location filename="../../widgets/main_window.py" line="134" />
         <source>全区</source>
         <translation>District</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="135" />
+        <location filename="../../widgets/main_window.py" line="136" />
         <source>显示长宁全区（Ctrl+H）</source>
         <translation>Show the whole district (Ctrl+H)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="142" />
+        <location filename="../../widgets/main_window.py" line="143" />
         <source>当前岗位</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="164" />
-        <location filename="../../widgets/main_window.py" line="216" />
+        <location filename="../../widgets/main_window.py" line="165" />
+        <location filename="../../widgets/main_window.py" line="217" />
         <source>案件队列</source>
         <translation>Case queue</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="165" />
+        <location filename="../../widgets/main_window.py" line="166" />
         <source>详情</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="168" />
+        <location filename="../../widgets/main_window.py" line="169" />
         <source>加载中…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="170" />
-        <location filename="../../widgets/main_window.py" line="281" />
+        <location filename="../../widgets/main_window.py" line="171" />
+        <location filename="../../widgets/main_window.py" line="282" />
         <source>队员</source>
         <translation>Officers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="171" />
+        <location filename="../../widgets/main_window.py" line="172" />
         <source>图层</source>
         <translation>Layers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="172" />
+        <location filename="../../widgets/main_window.py" line="173" />
         <source>队员与图层</source>
         <translation>Officers and layers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="174" />
+        <location filename="../../widgets/main_window.py" line="175" />
         <source>事件动态</source>
         <translation>Event ticker</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="199" />
+        <location filename="../../widgets/main_window.py" line="200" />
         <source>正在启动…</source>
         <translation>Starting…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="212" />
+        <location filename="../../widgets/main_window.py" line="213" />
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="220" />
+        <location filename="../../widgets/main_window.py" line="221" />
         <source>仅看超期</source>
         <translation>Overdue only</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="260" />
+        <location filename="../../widgets/main_window.py" line="261" />
         <source>加载失败：%1</source>
         <translation>Loading failed: %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="262" />
+        <location filename="../../widgets/main_window.py" line="263" />
         <source>数据库：异常</source>
         <translation>Database: error</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="306" />
+        <location filename="../../widgets/main_window.py" line="312" />
         <source>已加载：案件 %1 件（在办 %2），队员 %3 人</source>
         <translation>Loaded: %1 cases (%2 open), %3 officers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="457" />
+        <location filename="../../widgets/main_window.py" line="465" />
         <source>未找到：%1</source>
         <translation>Not found: %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="505" />
+        <location filename="../../widgets/main_window.py" line="515" />
         <source>当前岗位对该案件没有此操作</source>
         <translation>Your role has no such action on this case</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="511" />
+        <location filename="../../widgets/main_window.py" line="521" />
         <source>已执行“%1”：%2</source>
         <translation>Done “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="519" />
+        <location filename="../../widgets/main_window.py" line="529" />
         <source>“%1”未执行：%2</source>
         <translation>“%1” refused: %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="554" />
+        <location filename="../../widgets/main_window.py" line="566" />
         <source>北京时间</source>
         <translation>CST</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="559" />
+        <location filename="../../widgets/main_window.py" line="571" />
         <source>数据源：异常 %1</source>
         <translation>Feed: error %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="562" />
+        <location filename="../../widgets/main_window.py" line="574" />
         <source>数据源：未连接</source>
         <translation>Feed: not connected</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="565" />
+        <location filename="../../widgets/main_window.py" line="577" />
         <source>数据源：模拟器启动中</source>
         <translation>Feed: simulator starting</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="567" />
-        <location filename="../../widgets/main_window.py" line="575" />
+        <location filename="../../widgets/main_window.py" line="579" />
+        <location filename="../../widgets/main_window.py" line="587" />
         <source>正常</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="567" />
+        <location filename="../../widgets/main_window.py" line="579" />
         <source>延迟 %1 秒</source>
         <translation>%1 s behind</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="569" />
+        <location filename="../../widgets/main_window.py" line="581" />
         <source>数据源：模拟器 ×%1 %2</source>
         <translation>Feed: simulator ×%1 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="575" />
+        <location filename="../../widgets/main_window.py" line="587" />
         <source>数据库：%1 %2</source>
         <translation>Database: %1 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="575" />
+        <location filename="../../widgets/main_window.py" line="587" />
         <source>异常</source>
         <translation>error</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="578" />
+        <location filename="../../widgets/main_window.py" line="590" />
         <source>用户：%1（%2）</source>
         <translation>User: %1 (%2)</translation>
     </message>
@@ -456,6 +522,49 @@
         <location filename="../../widgets/details_panel.py" line="198" />
         <source>班次</source>
         <translation>Shift</translation>
+    </message>
+</context>
+<context>
+    <name>RecommendPanel</name>
+    <message>
+        <location filename="../../widgets/recommend_panel.py" line="51" />
+        <source>推荐队员（Alt+1…5 派遣）</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../widgets/recommend_panel.py" line="53" />
+        <source>#</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../widgets/recommend_panel.py" line="53" />
+        <source>队员</source>
+        <translation>Officers</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/recommend_panel.py" line="53" />
+        <source>预计到达</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../widgets/recommend_panel.py" line="53" />
+        <source>理由</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../widgets/recommend_panel.py" line="58" />
+        <source>跨辖区/无执法证派遣理由（需要时必填）</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../widgets/recommend_panel.py" line="86" />
+        <source>%1 分钟</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../widgets/recommend_panel.py" line="92" />
+        <source>派遣</source>
+        <translation>Dispatch</translation>
     </message>
 </context>
 <context>
@@ -910,6 +1019,56 @@
         <source>加载完成</source>
         <translation>Loaded</translation>
     </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="96" />
+        <source>公用设施</source>
+        <translation>Public facilities</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="97" />
+        <source>其他设施</source>
+        <translation>Other facilities</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="98" />
+        <source>园林绿化</source>
+        <translation>Landscaping</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="99" />
+        <source>宣传广告</source>
+        <translation>Advertising</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="100" />
+        <source>市容环境</source>
+        <translation>City appearance</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="101" />
+        <source>房屋土地</source>
+        <translation>Buildings and land</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="102" />
+        <source>施工管理</source>
+        <translation>Construction</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="103" />
+        <source>突发事件</source>
+        <translation>Emergencies</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="104" />
+        <source>街面秩序</source>
+        <translation>Street order</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="105" />
+        <source>道路交通</source>
+        <translation>Roads and traffic</translation>
+    </message>
 </context>
 <context>
     <name>labels</name>
@@ -937,82 +1096,82 @@
 <context>
     <name>layers</name>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="96" />
+        <location filename="../../widgets/_domain_strings.py" line="106" />
         <source>周边区</source>
         <translation>Neighbouring districts</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="97" />
+        <location filename="../../widgets/_domain_strings.py" line="107" />
         <source>长宁区</source>
         <translation>Changning District</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="98" />
+        <location filename="../../widgets/_domain_strings.py" line="108" />
         <source>单元网格</source>
         <translation>Unit grids</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="99" />
+        <location filename="../../widgets/_domain_strings.py" line="109" />
         <source>社区</source>
         <translation>Community</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="100" />
+        <location filename="../../widgets/_domain_strings.py" line="110" />
         <source>道路</source>
         <translation>Roads</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="101" />
+        <location filename="../../widgets/_domain_strings.py" line="111" />
         <source>地铁线路</source>
         <translation>Metro lines</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="102" />
+        <location filename="../../widgets/_domain_strings.py" line="112" />
         <source>街道（镇）</source>
         <translation>Subdistricts</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="103" />
+        <location filename="../../widgets/_domain_strings.py" line="113" />
         <source>社区工作室</source>
         <translation>Community workroom</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="104" />
+        <location filename="../../widgets/_domain_strings.py" line="114" />
         <source>摄像头</source>
         <translation>Camera</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="105" />
+        <location filename="../../widgets/_domain_strings.py" line="115" />
         <source>物联传感器</source>
         <translation>IoT sensors</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="106" />
+        <location filename="../../widgets/_domain_strings.py" line="116" />
         <source>已结案件</source>
         <translation>Closed cases</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="107" />
+        <location filename="../../widgets/_domain_strings.py" line="117" />
         <source>在办案件</source>
         <translation>Open cases</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="108" />
+        <location filename="../../widgets/_domain_strings.py" line="118" />
         <source>执法队员</source>
         <translation>Officers</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="109" />
+        <location filename="../../widgets/_domain_strings.py" line="119" />
         <source>地铁站</source>
         <translation>Metro station</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="110" />
+        <location filename="../../widgets/_domain_strings.py" line="120" />
         <source>责任网格</source>
         <translation>Duty grids</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="111" />
+        <location filename="../../widgets/_domain_strings.py" line="121" />
         <source>水系</source>
         <translation>Water</translation>
     </message>

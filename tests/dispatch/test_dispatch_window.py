@@ -17,7 +17,7 @@ def _filed_case_with_recs(win):  # type: ignore[no-untyped-def]
             win.select_case(cid)
             if win.dispatch_ui.panel.recs:
                 return cid
-    pytest.skip("no filed case with an available officer in the seeded world")
+    pytest.fail("the pinned seeded world should have a filed case with an available officer")
 
 
 def test_filed_case_shows_ranked_officers_on_the_map_and_assigns_with_one_click(window, qtbot):  # type: ignore[no-untyped-def]  # noqa: F811

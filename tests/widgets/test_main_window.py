@@ -17,7 +17,7 @@ def _case_in_status(window, status: str) -> str:  # type: ignore[no-untyped-def]
     for cid, c in sorted(world.cases.items()):
         if c["status"] == status:
             return cid
-    pytest.skip(f"the seeded world has no case in status {status}")
+    pytest.fail(f"the pinned seeded world should have a case in status {status}")
 
 
 def test_window_loads_through_worker(qtbot, db_url):  # type: ignore[no-untyped-def]

@@ -28,7 +28,7 @@
     <message>
         <location filename="../../widgets/case_actions.py" line="70" />
         <source>调度员在派遣对话框中手动指定</source>
-        <translation type="unfinished" />
+        <translation>Chosen by hand in the dispatch dialog</translation>
     </message>
 </context>
 <context>
@@ -220,52 +220,52 @@
     <message>
         <location filename="../../widgets/dashboard.py" line="48" />
         <source>统计期</source>
-        <translation type="unfinished" />
+        <translation>Period</translation>
     </message>
     <message>
         <location filename="../../widgets/dashboard.py" line="50" />
         <source>今日</source>
-        <translation type="unfinished" />
+        <translation>Today</translation>
     </message>
     <message>
         <location filename="../../widgets/dashboard.py" line="51" />
         <source>近 7 天</source>
-        <translation type="unfinished" />
+        <translation>Last 7 days</translation>
     </message>
     <message>
         <location filename="../../widgets/dashboard.py" line="69" />
         <source>双击指标查看案件</source>
-        <translation type="unfinished" />
+        <translation>Double-click an indicator to see its cases</translation>
     </message>
     <message>
         <location filename="../../widgets/dashboard.py" line="81" />
         <source>近 7 天上报与结案</source>
-        <translation type="unfinished" />
+        <translation>Reported and closed, last 7 days</translation>
     </message>
     <message>
         <location filename="../../widgets/dashboard.py" line="82" />
         <source>来源构成</source>
-        <translation type="unfinished" />
+        <translation>By source</translation>
     </message>
     <message>
         <location filename="../../widgets/dashboard.py" line="83" />
         <source>类别构成</source>
-        <translation type="unfinished" />
+        <translation>By category</translation>
     </message>
     <message>
         <location filename="../../widgets/dashboard.py" line="84" />
         <source>未来 8 小时将超期</source>
-        <translation type="unfinished" />
+        <translation>Due to breach in the next 8 hours</translation>
     </message>
     <message>
         <location filename="../../widgets/dashboard.py" line="85" />
         <source>中队综合得分</source>
-        <translation type="unfinished" />
+        <translation>Squad scores</translation>
     </message>
     <message>
         <location filename="../../widgets/dashboard.py" line="98" />
         <source>上报</source>
-        <translation type="unfinished" />
+        <translation>Reported</translation>
     </message>
     <message>
         <location filename="../../widgets/dashboard.py" line="99" />
@@ -529,12 +529,12 @@
     <message>
         <location filename="../../widgets/recommend_panel.py" line="51" />
         <source>推荐队员（Alt+1…5 派遣）</source>
-        <translation type="unfinished" />
+        <translation>Recommended officers (Alt+1…5 to dispatch)</translation>
     </message>
     <message>
         <location filename="../../widgets/recommend_panel.py" line="53" />
         <source>#</source>
-        <translation type="unfinished" />
+        <translation>#</translation>
     </message>
     <message>
         <location filename="../../widgets/recommend_panel.py" line="53" />
@@ -544,22 +544,22 @@
     <message>
         <location filename="../../widgets/recommend_panel.py" line="53" />
         <source>预计到达</source>
-        <translation type="unfinished" />
+        <translation>ETA</translation>
     </message>
     <message>
         <location filename="../../widgets/recommend_panel.py" line="53" />
         <source>理由</source>
-        <translation type="unfinished" />
+        <translation>Reason</translation>
     </message>
     <message>
         <location filename="../../widgets/recommend_panel.py" line="58" />
         <source>跨辖区/无执法证派遣理由（需要时必填）</source>
-        <translation type="unfinished" />
+        <translation>Reason for dispatch outside jurisdiction or without a certificate (required then)</translation>
     </message>
     <message>
         <location filename="../../widgets/recommend_panel.py" line="86" />
         <source>%1 分钟</source>
-        <translation type="unfinished" />
+        <translation>%1 min</translation>
     </message>
     <message>
         <location filename="../../widgets/recommend_panel.py" line="92" />

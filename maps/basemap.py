@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtGui import QColor
 
 from maps.canvas import MapCanvas
@@ -130,7 +131,7 @@ def build_basemap_layers(geo: Any, theme: str | MapTheme = "dark") -> list[MapLa
         feature_colours=metro_colours, id_column="code", label_column=None, casing=th.background,
     ))
 
-    note = "街道、社区、网格边界为示意划分，非官方边界" if approximate else None
+    note = QT_TRANSLATE_NOOP("map", "街道、社区、网格边界为示意划分，非官方边界") if approximate else None
     layers.append(PolygonLayer(
         "subdistricts", "街道（镇）", subs, fill=None, outline=th.subdistrict_outline, outline_width_px=1.4,
         dashed=True, note_zh=note, label_column=None,

@@ -13,7 +13,18 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEasingCurve, QPointF, QRect, QRectF, QSize, Qt, QTimer, QVariantAnimation, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEasingCurve,
+    QPointF,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+    QTimer,
+    QVariantAnimation,
+    Signal,
+)
 from PySide6.QtGui import QColor, QCursor, QImage, QKeyEvent, QPainter, QResizeEvent
 from PySide6.QtWidgets import QGraphicsView, QToolTip, QWidget
 
@@ -401,11 +412,14 @@ class MapCanvas(QWidget):
         notes = [layer.note_zh for layer in self._layers if layer.is_shown() and layer.note_zh]
         y = h - 48.0
         for note in notes:
-            rect = paint_text_box(p, f"注：{note}", 14.0, y, self.theme, pixel_size=12)
+            text = QCoreApplication.translate("map", "注：%1").replace("%1", QCoreApplication.translate("map", note))
+            rect = paint_text_box(p, text, 14.0, y, self.theme, pixel_size=12)
             y = rect.top() - 4
         if self.show_cursor_readout and self._cursor_lonlat is not None:
             lon, lat = self._cursor_lonlat
-            paint_text_box(p, f"经度 {lon:.5f}°  纬度 {lat:.5f}°", w - 12.0, h - 10.0, self.theme, align_right=True)
+            readout = QCoreApplication.translate("map", "经度 %1°  纬度 %2°").replace("%1", f"{lon:.5f}").replace(
+                "%2", f"{lat:.5f}")
+            paint_text_box(p, readout, w - 12.0, h - 10.0, self.theme, align_right=True)
 
     def _ensure_size(self, width: int, height: int) -> None:
         if not self.isVisible():

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QCoreApplication, QRectF
 
 TooltipProvider = Callable[[str], str]
 
@@ -110,12 +110,15 @@ class MapLayer(pg.GraphicsObject):
         return None
 
     def tooltip_text(self, hit: Hit) -> str:
+        title = QCoreApplication.translate("domain", self.title_zh)
         if hit.is_cluster:
-            alert = f"，其中{hit.alert_count}个超期/告警" if hit.alert_count else ""
-            return f"{self.title_zh}：{hit.count} 个{alert}（点击放大）"
+            alert = (QCoreApplication.translate("map", "，其中 %1 个超期/告警").replace("%1", str(hit.alert_count))
+                     if hit.alert_count else "")
+            return QCoreApplication.translate("map", "%1：%2 个%3（点击放大）").replace("%1", title).replace(
+                "%2", str(hit.count)).replace("%3", alert)
         if self.tooltip_provider is not None:
             return self.tooltip_provider(hit.feature_id)
-        return f"{self.title_zh}：{hit.feature_id}"
+        return f"{title}：{hit.feature_id}"
 
     def feature_bounds_m(self, feature_id: str) -> tuple[float, float, float, float] | None:
         """Bounds of one feature, for zoom-to; None when unknown."""

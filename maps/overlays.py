@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 
 from maps.text import map_font
@@ -35,6 +35,13 @@ def length_label_zh(metres: float) -> str:
     if metres < 1000.0:
         return f"{metres:g} 米"
     return f"{metres / 1000.0:g} 公里"
+
+
+def length_label(metres: float) -> str:
+    """The scale-bar label in the UI language ("500 米" / "500 m")."""
+    if metres < 1000.0:
+        return QCoreApplication.translate("map", "%1 米").replace("%1", f"{metres:g}")
+    return QCoreApplication.translate("map", "%1 公里").replace("%1", f"{metres / 1000.0:g}")
 
 
 def _haloed_text(p: QPainter, pos: QPointF, text: str, pixel_size: int, theme: MapTheme, bold: bool = False) -> None:
@@ -66,7 +73,7 @@ def paint_scale_bar(p: QPainter, scale_m_per_px: float, x_px: float, y_px: float
     p.setPen(QPen(theme.overlay_text, 1.5))
     for tx in (x_px, x_px + half, x_px + length_px):
         p.drawLine(QPointF(tx, y_px - 6), QPointF(tx, y_px + 2))
-    label = length_label_zh(metres)
+    label = length_label(metres)
     fm = QFontMetricsF(map_font(13))
     _haloed_text(p, QPointF(x_px + length_px / 2 - fm.horizontalAdvance(label) / 2, y_px - 10), label, 13, theme)
     _haloed_text(p, QPointF(x_px - 2, y_px - 10), "0", 12, theme)
@@ -91,7 +98,8 @@ def paint_north_arrow(p: QPainter, cx: float, cy: float, theme: MapTheme, size_p
     p.setBrush(QColor("#e53935"))
     p.drawPolygon(QPolygonF([tip, notch, base_r]))
     fm = QFontMetricsF(map_font(14, bold=True))
-    _haloed_text(p, QPointF(cx - fm.horizontalAdvance("北") / 2, cy - r - 5), "北", 14, theme, bold=True)
+    north = QCoreApplication.translate("map", "北")
+    _haloed_text(p, QPointF(cx - fm.horizontalAdvance(north) / 2, cy - r - 5), north, 14, theme, bold=True)
 
 
 def paint_text_box(p: QPainter, text: str, x_px: float, y_px: float, theme: MapTheme, *, align_right: bool = False,

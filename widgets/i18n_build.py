@@ -2,7 +2,7 @@
 
 1. writes ``widgets/_domain_strings.py`` — the Chinese domain labels (statuses, sources, roles, actions, …) as
    QT_TRANSLATE_NOOP entries, so lupdate sees strings that only exist as data;
-2. runs ``pyside6-lupdate`` over ``widgets/`` → ``resources/translations/urbanops_en.ts``;
+2. runs ``pyside6-lupdate`` over ``widgets/`` and ``maps/`` → ``resources/translations/urbanops_en.ts``;
 3. fills English translations from :data:`widgets.i18n_en.EN` and the areas' ``i18n_en_<area>.py``
    (reviewed; the .ts stays the
    artefact translators can open in Qt Linguist);
@@ -104,7 +104,7 @@ def fill_translations(ts_path: Path) -> tuple[int, list[str]]:
 def main() -> int:
     write_domain_module(WIDGETS / "_domain_strings.py")
     TS.parent.mkdir(parents=True, exist_ok=True)
-    sources = sorted(str(p) for p in WIDGETS.rglob("*.py")
+    sources = sorted(str(p) for p in [*WIDGETS.rglob("*.py"), *(ROOT / "maps").rglob("*.py")]
                      if p.name != "i18n_build.py" and not p.name.startswith("i18n_en"))
     subprocess.run([tool("pyside6-lupdate"), *sources, "-source-language", "zh_CN", "-target-language", "en_US",
                     "-no-obsolete", "-ts", str(TS)], check=True)

@@ -147,4 +147,13 @@ EN: dict[str, str] = {
     "理由": "Reason",
     "跨辖区/无执法证派遣理由（需要时必填）": "Reason for dispatch outside jurisdiction or without a certificate (required then)",
     "%1 分钟": "%1 min",
+    # map furniture (maps/, context "map")
+    "%1 米": "%1 m",
+    "%1 公里": "%1 km",
+    "北": "N",
+    "注：%1": "Note: %1",
+    "街道、社区、网格边界为示意划分，非官方边界": "Subdistrict, community and grid boundaries are approximate, not official",
+    "经度 %1°  纬度 %2°": "Lon %1°  Lat %2°",
+    "，其中 %1 个超期/告警": ", %1 overdue/alerting",
+    "%1：%2 个%3（点击放大）": "%1: %2%3 (click to zoom in)",
 }

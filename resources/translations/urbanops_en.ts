@@ -1176,4 +1176,47 @@
         <translation>Water</translation>
     </message>
 </context>
+<context>
+    <name>map</name>
+    <message>
+        <location filename="../../maps/basemap.py" line="134" />
+        <source>街道、社区、网格边界为示意划分，非官方边界</source>
+        <translation>Subdistrict, community and grid boundaries are approximate, not official</translation>
+    </message>
+    <message>
+        <location filename="../../maps/canvas.py" line="404" />
+        <source>注：%1</source>
+        <translation>Note: %1</translation>
+    </message>
+    <message>
+        <location filename="../../maps/canvas.py" line="409" />
+        <source>经度 %1°  纬度 %2°</source>
+        <translation>Lon %1°  Lat %2°</translation>
+    </message>
+    <message>
+        <location filename="../../maps/layer_base.py" line="115" />
+        <source>，其中 %1 个超期/告警</source>
+        <translation>, %1 overdue/alerting</translation>
+    </message>
+    <message>
+        <location filename="../../maps/layer_base.py" line="117" />
+        <source>%1：%2 个%3（点击放大）</source>
+        <translation>%1: %2%3 (click to zoom in)</translation>
+    </message>
+    <message>
+        <location filename="../../maps/overlays.py" line="43" />
+        <source>%1 米</source>
+        <translation>%1 m</translation>
+    </message>
+    <message>
+        <location filename="../../maps/overlays.py" line="44" />
+        <source>%1 公里</source>
+        <translation>%1 km</translation>
+    </message>
+    <message>
+        <location filename="../../maps/overlays.py" line="101" />
+        <source>北</source>
+        <translation>N</translation>
+    </message>
+</context>
 </TS>

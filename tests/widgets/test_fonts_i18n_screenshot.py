@@ -48,6 +48,21 @@ def test_english_translation_is_shipped_and_loads(qapp: QApplication) -> None:
     assert QCoreApplication.translate("domain", "待受理") == "待受理"
 
 
+def test_map_furniture_follows_the_ui_language(qapp: QApplication) -> None:
+    """Scale bar, north arrow and the approximate-boundary note are English in English mode (they were painted in
+    Chinese whatever the language)."""
+    from maps.overlays import length_label
+
+    try:
+        assert install_language(qapp, "en")
+        assert length_label(500.0) == "500 m" and length_label(1500.0) == "1.5 km"
+        assert QCoreApplication.translate("map", "北") == "N"
+        assert "approximate" in QCoreApplication.translate("map", "街道、社区、网格边界为示意划分，非官方边界")
+    finally:
+        install_language(qapp, "zh")
+    assert length_label(500.0) == "500 米"
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_demo_screenshot_writes_a_real_png(lang: str, db_url: str, tmp_path: Path) -> None:

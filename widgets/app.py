@@ -11,8 +11,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from console.resources import resource_path
 from widgets.fonts import install_cjk_font
 from widgets.i18n import install_language
 from widgets.main_window import APPLICATION, ORGANISATION, MainWindow
@@ -34,7 +36,16 @@ def make_app() -> QApplication:
         app = QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
+    app.setWindowIcon(application_icon())
     return app
+
+
+def application_icon() -> QIcon:
+    """The shield-and-pin icon in the sizes the window manager picks from (``resources/icons``)."""
+    icon = QIcon()
+    for path in sorted(resource_path("icons").glob("urbanops-*.png")):
+        icon.addFile(str(path))
+    return icon
 
 
 def choose(setting: str, given: str | None, default: str, allowed: tuple[str, ...]) -> str:

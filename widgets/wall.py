@@ -619,7 +619,10 @@ def run_wall(args: argparse.Namespace) -> int:
     """Entry point of ``urbanops wall``; returns the exit code."""
     preset = resolve_preset(str(getattr(args, "preset", "overview") or "overview"))
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    from widgets.app import application_icon
     from widgets.fonts import install_cjk_font
+
+    app.setWindowIcon(application_icon())  # type: ignore[attr-defined]
 
     install_cjk_font(app)  # type: ignore[arg-type]
     controller = WallController(getattr(args, "db", None), refresh_s=float(getattr(args, "refresh", 10.0) or 10.0))

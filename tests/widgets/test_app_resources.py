@@ -1,4 +1,4 @@
-"""The shipped English translation covers every UI string lupdate found (no Chinese left in English mode)."""
+"""Shipped app resources: the English translation covers every UI string; the window icon is set."""
 
 from __future__ import annotations
 
@@ -16,3 +16,11 @@ def test_every_source_string_in_the_shipped_ts_has_an_english_translation() -> N
             untranslated.append(f"{msg.findtext('source')!r}")
     assert not untranslated, ("add English for these in widgets/i18n_en*.py and run python -m widgets.i18n_build: "
                               + ", ".join(untranslated[:20]))
+
+
+def test_the_application_carries_its_window_icon(qapp) -> None:  # type: ignore[no-untyped-def]
+    from widgets.app import make_app
+
+    app = make_app()
+    sizes = {s.width() for s in app.windowIcon().availableSizes()}
+    assert {32, 256} <= sizes

@@ -17,6 +17,7 @@ from sqlalchemy.orm import DeclarativeBase, Session
 
 from console.storage.eventstore import StoredEvent, as_utc, iterate
 from console.storage.models import AssetRow, CaseRow, OfficerRow
+from console.storage.models_duty import RosterRow
 
 EntityKey = tuple[str, str]  # (entity_type, entity_id)
 
@@ -35,6 +36,7 @@ OFFICER = ProjectionSpec("officer", OfficerRow)
 ASSET_TYPES = ("squad", "unit", "camera", "workroom", "sensor", "workstation")
 SPECS: dict[str, ProjectionSpec] = {"case": CASE, "officer": OFFICER}
 SPECS.update({kind: ProjectionSpec(kind, AssetRow, asset_kind=True) for kind in ASSET_TYPES})
+SPECS["roster"] = ProjectionSpec("roster", RosterRow)  # 排班: one row per officer-day (console/duty)
 
 
 def _columns(model: type[DeclarativeBase]) -> dict[str, Any]:

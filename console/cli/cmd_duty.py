@@ -1,0 +1,155 @@
+"""``urbanops roster | coverage | personnel``: duty rosters (排班), patrol coverage (巡查覆盖) and personnel (人员管理).
+
+Writes go through the one write path as events; ``--as ROLE:USER`` names who acts (defaults: 值班长 ``cli`` for rosters,
+系统管理员 ``cli`` for personnel). Import files are .csv or .xlsx; a bad row rejects the whole file unless
+``--valid-only`` (the report lists row, column and a Chinese and English message either way).
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from console.cli.output import print_json, print_table
+from console.errors import ValidationError
+
+
+def _add_db(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", metavar="URL", help="database URL (default: $URBANOPS_DB, else the user data SQLite file)")
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(f"日期应为 YYYY-MM-DD，收到“{text}”", f"date must be YYYY-MM-DD, got {text!r}") from None
+
+
+def register(sub: Any) -> None:
+    roster = sub.add_parser("roster", help="duty rosters (排班): generate from a pattern, import, export, show")
+    actions = roster.add_subparsers(dest="roster_command", metavar="ACTION")
+
+    p = actions.add_parser("generate", help="roster a squad for a date range from a shift pattern")
+    _add_db(p)
+    p.add_argument("--squad", required=True, metavar="SQUAD_ID")
+    p.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD", help="first local day")
+    p.add_argument("--days", type=int, default=7)
+    p.add_argument("--pattern", required=True, help="pattern id from resources/duty/patterns.yaml (see roster patterns)")
+    p.add_argument("--no-grids", action="store_true", help="do not share the squad's duty grids among the shift")
+    p.add_argument("--as", dest="actor", default="shift_leader:cli", metavar="ROLE:USER")
+    p.set_defaults(handler=roster_generate)
+
+    p = actions.add_parser("export", help="write the roster to a .csv or .xlsx file (one row per officer-day)")
+    _add_db(p)
+    p.add_argument("file", type=Path)
+    p.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--days", type=int, default=7)
+    p.add_argument("--squad", metavar="SQUAD_ID", help="only this squad")
+    p.set_defaults(handler=roster_export)
+
+    p = actions.add_parser("import", help="set officer-days from a .csv or .xlsx file")
+    _add_db(p)
+    p.add_argument("file", type=Path)
+    p.add_argument("--valid-only", action="store_true", help="write the good rows even if some rows are bad")
+    p.add_argument("--as", dest="actor", default="shift_leader:cli", metavar="ROLE:USER")
+    p.set_defaults(handler=roster_import)
+
+    p = actions.add_parser("show", help="the roster of a squad as a week grid (officers × days)")
+    _add_db(p)
+    p.add_argument("--squad", required=True, metavar="SQUAD_ID")
+    p.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--days", type=int, default=7)
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.set_defaults(handler=roster_show)
+
+    p = actions.add_parser("patterns", help="the shift codes and patterns in force")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.set_defaults(handler=roster_patterns)
+
+    for extra in _EXTRA_REGISTRARS:
+        extra(sub)
+
+
+def _service(db_url: str | None) -> Any:
+    from console.duty.roster import RosterService
+    from console.services.context import ServiceContext
+    from console.storage.db import open_database
+
+    return RosterService(ServiceContext(open_database(db_url)))
+
+
+def _actor(text: str) -> Any:
+    from console.services.actor import Actor
+
+    return Actor.parse(text)
+
+
+def roster_generate(args: argparse.Namespace) -> int:
+    result = _service(args.db).generate(args.squad, _day(args.start), args.days, args.pattern, _actor(args.actor),
+                                        with_grids=not args.no_grids)
+    print_json(result)
+    return 0
+
+
+def roster_export(args: argparse.Namespace) -> int:
+    from console.duty.roster_io import export_roster
+
+    if args.days < 1:
+        raise ValidationError("天数须为正数", "--days must be positive")
+    n = export_roster(_service(args.db), args.file, _day(args.start), args.days, args.squad)
+    print_json({"file": str(args.file), "rows": n})
+    return 0
+
+
+def roster_import(args: argparse.Namespace) -> int:
+    from console.duty.roster_io import import_roster
+    from console.duty.tabular import ImportRejected
+
+    try:
+        report = import_roster(_service(args.db), args.file, _actor(args.actor), valid_only=args.valid_only)
+    except ImportRejected as exc:
+        print_json(exc.report.to_json())
+        raise
+    print_json(report.to_json())
+    return 1 if report.errors else 0
+
+
+def roster_show(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    svc = _service(args.db)
+    start = _day(args.start)
+    entries = svc.entries(start, args.days, squad_id=args.squad)
+    if args.format == "json":
+        print_json([e.to_json() for e in entries])
+        return 0
+    days = [start + timedelta(days=d) for d in range(args.days)]
+    grid: dict[str, dict[date, str]] = {}
+    for e in entries:
+        grid.setdefault(e.officer_id, {})[e.day] = e.shift_code
+    print_table([[oid, *(cells.get(d, "") for d in days)] for oid, cells in sorted(grid.items())],
+                ["队员/officer", *(d.strftime("%m-%d %a") for d in days)])
+    return 0
+
+
+def roster_patterns(args: argparse.Namespace) -> int:
+    from console.duty.patterns import default_rules
+
+    rules = default_rules()
+    if args.format == "json":
+        print_json({"shifts": {c: {"name_zh": s.name_zh, "name_en": s.name_en, "rest": s.rest,
+                                   "start": None if s.start is None else s.start.strftime("%H:%M"),
+                                   "end": None if s.end is None else s.end.strftime("%H:%M")}
+                               for c, s in rules.shifts.items()},
+                    "patterns": {p.id: {"name_zh": p.name_zh, "name_en": p.name_en, "cycle": list(p.cycle),
+                                        "teams": p.teams, "team_offset_days": p.team_offset_days}
+                                 for p in rules.patterns.values()}})
+        return 0
+    print_table([[p.id, p.name_zh, " ".join(p.cycle), p.teams] for p in rules.patterns.values()],
+                ["模式/pattern", "名称/name", "周期/cycle", "班组/teams"])
+    return 0
+
+
+_EXTRA_REGISTRARS: list[Any] = []

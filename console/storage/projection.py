@@ -47,6 +47,12 @@ _COLUMNS = {spec.model: _columns(spec.model) for spec in SPECS.values()}
 _META_FIELDS = ("version", "last_seq", "extra")
 
 
+def register(spec: ProjectionSpec) -> None:
+    """Add a feature's projected entity type (its model needs ``id``, ``version``, ``last_seq`` and ``extra``)."""
+    SPECS[spec.entity_type] = spec
+    _COLUMNS[spec.model] = _columns(spec.model)
+
+
 def fold(state: dict[str, Any] | None, ev: StoredEvent) -> dict[str, Any]:
     """Apply one event to an entity's state dict (a new dict is returned; plain JSON values)."""
     new = dict(state or {})
@@ -189,3 +195,22 @@ def rebuild(session: Session, batch: int = 20_000) -> int:
         for i in range(0, len(rows), 5_000):
             session.execute(insert(model), rows[i:i + 5_000])
     return count
+
+
+# Feature models modules that register projection specs; imported here so every user of SPECS (writer, rebuild,
+# seats) sees them. A module missing from this build is skipped.
+EXTENSION_MODELS = ("console.storage.models_training",)
+
+
+def _load_extensions() -> None:
+    import importlib
+
+    for name in EXTENSION_MODELS:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+
+
+_load_extensions()

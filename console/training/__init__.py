@@ -1,0 +1,1 @@
+"""Training drills (演练) and training records (培训管理): sandbox restore, case injection, scoring, scenarios."""

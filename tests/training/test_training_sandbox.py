@@ -1,0 +1,91 @@
+"""The sandbox holds the world as it stood at t, and the recording it came from is never written."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import OperationalError
+
+from console.errors import ValidationError
+from console.storage import eventstore, projection
+from console.storage.db import Database, make_engine
+from console.storage.models import CaseCounterRow, CaseRow, OfficerRow, PositionRow
+from console.training.sandbox import open_source_readonly, restore_to
+from tests.training.conftest import FIX_OF1, FIX_OF4_0859, OFFICERS, T0, Recording, local
+
+
+def _digest(path: Path) -> str:
+    h = hashlib.sha256()
+    for suffix in ("", "-wal"):
+        p = Path(f"{path}{suffix}")
+        if p.exists():
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def _fold_until(db: Database, t) -> dict[tuple[str, str], dict]:  # type: ignore[no-untyped-def]
+    """The expected world: fold the recording's own events with ts ≤ t (independent of the sandbox copy)."""
+    states: dict[tuple[str, str], dict] = {}
+    with db.read_session() as s:
+        for ev in eventstore.iterate(s):
+            if ev.ts_utc <= t and ev.entity_type in projection.SPECS:
+                key = (ev.entity_type, ev.entity_id)
+                states[key] = projection.fold(states.get(key), ev)
+    return states
+
+
+def test_sandbox_equals_state_at_t(recording: Recording, tmp_path: Path) -> None:
+    sandbox_url = f"sqlite:///{tmp_path / 'sandbox.db'}"
+    report = restore_to(recording.url, T0, sandbox_url)
+    expected = _fold_until(recording.db, T0)
+    sandbox = Database(make_engine(sandbox_url))
+    with sandbox.read_session() as s:
+        cases = {r.id: projection.row_to_state(projection.CASE, r) for r in s.scalars(select(CaseRow))}
+        officers = {r.id: projection.row_to_state(projection.OFFICER, r) for r in s.scalars(select(OfficerRow))}
+        assert eventstore.verify(s).ok
+        counters = {r.day: r.last for r in s.scalars(select(CaseCounterRow))}
+        trail = s.execute(select(PositionRow.officer_id, PositionRow.ts_utc)).all()
+    # only case A existed at 09:00, in the state it had then (dispatched to OF4, not yet received at 09:20)
+    assert set(cases) == {recording.ids["A"]}
+    a = cases[recording.ids["A"]]
+    assert a["status"] == "dispatched" and a["assignee"] == "OF4"
+    want = expected[("case", recording.ids["A"])]
+    assert {k: a[k] for k in ("status", "assignee", "step", "category_code", "version")} == \
+        {k: want[k] for k in ("status", "assignee", "step", "category_code", "version")}
+    # officers: as folded at t, but placed where the position history had them (OF3's fix is too old)
+    for oid, _fields in OFFICERS:
+        assert officers[oid]["status"] == expected[("officer", oid)]["status"]
+    assert (officers["OF1"]["lon"], officers["OF1"]["lat"]) == FIX_OF1
+    assert (officers["OF4"]["lon"], officers["OF4"]["lat"]) == FIX_OF4_0859
+    assert (officers["OF3"]["lon"], officers["OF3"]["lat"]) == (expected[("officer", "OF3")]["lon"],
+                                                              expected[("officer", "OF3")]["lat"])
+    assert report.officers_placed == 2 and report.cases == 1
+    # the next case number follows A's, and only fixes up to t were copied (OF4's 09:10 fix is the future)
+    day = recording.ids["A"][2:10]
+    assert counters == {day: int(recording.ids["A"][-5:])}
+    assert all(eventstore.as_utc(ts) <= T0 for _oid, ts in trail) and len(trail) == 3
+    sandbox.dispose()
+
+
+def test_source_is_never_written(recording: Recording, tmp_path: Path) -> None:
+    recording.db.dispose()
+    before = _digest(recording.path)
+    restore_to(recording.url, T0, f"sqlite:///{tmp_path / 'sandbox.db'}")
+    assert _digest(recording.path) == before
+    ro = open_source_readonly(recording.url)
+    with pytest.raises(OperationalError, match="readonly"), ro.engine.begin() as conn:
+        conn.execute(text("DELETE FROM events"))
+    ro.dispose()
+    assert _digest(recording.path) == before
+
+
+def test_existing_sandbox_is_refused(recording: Recording, tmp_path: Path) -> None:
+    target = tmp_path / "sandbox.db"
+    restore_to(recording.url, T0, f"sqlite:///{target}")
+    with pytest.raises(ValidationError, match="already exists"):
+        restore_to(recording.url, T0, f"sqlite:///{target}")
+    again = restore_to(recording.url, local(9, 10), f"sqlite:///{target}", overwrite=True)
+    assert again.cases == 3  # A, B and C (created at 09:10 itself: ts ≤ t counts)

@@ -41,6 +41,14 @@ def register(sub: Any) -> None:
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.set_defaults(handler=list_cameras)
 
+    p = actions.add_parser("coverage", help="cameras whose view covers a point (核实/核查 by camera), nearest first")
+    _add_db(p)
+    p.add_argument("--lon", type=float, required=True, help="WGS-84 longitude")
+    p.add_argument("--lat", type=float, required=True, help="WGS-84 latitude")
+    p.add_argument("--online-only", action="store_true")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.set_defaults(handler=coverage)
+
     p = actions.add_parser("clip", help="write a generated MP4 clip of a camera")
     p.add_argument("camera")
     p.add_argument("--start", help="ISO time (default: now)")
@@ -122,6 +130,28 @@ def list_cameras(args: argparse.Namespace) -> int:
                       "" if c.heading_deg is None else f"{c.heading_deg:.0f}", f"{c.fov_deg:.0f}", f"{c.range_m:.0f}",
                       c.stream_url or "") for c in cams],
                     ["id", "name", "kind", "lon,lat", "heading", "fov", "range_m", "stream"])
+    return 0
+
+
+def coverage(args: argparse.Namespace) -> int:
+    from console.storage.db import open_database
+    from console.video.cameras import load_cameras
+    from console.video.config import load_video_config
+    from console.video.coverage import CoverageIndex
+
+    if not (-180 <= args.lon <= 180 and -90 <= args.lat <= 90):
+        raise ValidationError("经纬度超出范围", "longitude/latitude out of range")
+    config = load_video_config()
+    hits = CoverageIndex(load_cameras(open_database(args.db), config), config).covering(
+        args.lon, args.lat, online_only=args.online_only)
+    if args.format == "json":
+        print_json([{"camera_id": h.camera.id, "name": h.camera.name, "distance_m": round(h.distance_m, 1),
+                     "bearing_deg": round(h.bearing_deg, 1), "online": h.camera.online,
+                     "polygon": h.polygon_source} for h in hits])
+    else:
+        print_table([(h.camera.id, h.camera.name, f"{h.distance_m:.1f}", f"{h.bearing_deg:.0f}",
+                      "online" if h.camera.online else "offline", h.polygon_source) for h in hits],
+                    ["camera", "name", "distance_m", "bearing_deg", "status", "polygon"])
     return 0
 
 

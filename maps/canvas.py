@@ -16,6 +16,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import (
     QCoreApplication,
     QEasingCurve,
+    QPoint,
     QPointF,
     QRect,
     QRectF,
@@ -78,6 +79,7 @@ class MapCanvas(QWidget):
     """Map widget. Signals carry layer names and feature ids as strings; empty strings mean "nothing"."""
 
     feature_clicked = Signal(str, str)  # layer_name, feature_id
+    feature_context_requested = Signal(str, str, QPoint)  # layer_name, feature_id, global screen position
     feature_hovered = Signal(str, str)  # layer_name, feature_id ("", "" when the cursor leaves a feature)
     cursor_moved = Signal(float, float)  # lon, lat (WGS-84)
     view_changed = Signal(float)  # scale in metres per pixel
@@ -380,12 +382,23 @@ class MapCanvas(QWidget):
     def _on_mouse_clicked(self, ev: object) -> None:
         button = ev.button()  # type: ignore[attr-defined]
         x, y = self._scene_to_m(ev.scenePos())  # type: ignore[attr-defined]
+        if button == Qt.MouseButton.RightButton:
+            self.context_at_m(x, y, ev.screenPos().toPoint())  # type: ignore[attr-defined]
+            return
         if button != Qt.MouseButton.LeftButton:
             return
         if ev.double():  # type: ignore[attr-defined]
             self.set_view(x, y, self.scale_m_per_px() / 2.0)
             return
         self.click_at_m(x, y)
+
+    def context_at_m(self, x_m: float, y_m: float, global_pos: QPoint) -> Hit | None:
+        """Act as a right click: a single feature under the point asks for its context menu (clusters do not)."""
+        hit = self.hit_test(x_m, y_m)
+        if hit is None or hit.is_cluster:
+            return None
+        self.feature_context_requested.emit(hit.layer_name, hit.feature_id, global_pos)
+        return hit
 
     def click_at_m(self, x_m: float, y_m: float) -> Hit | None:
         """Act as a left click at a map point: zoom into a cluster, or emit ``feature_clicked``."""

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 from console.resources import resource_path
 from widgets.fonts import install_cjk_font
 from widgets.i18n import install_language
-from widgets.main_window import APPLICATION, ORGANISATION, MainWindow
+from widgets.main_window import APPLICATION, ORGANISATION, MainWindow, app_settings
 from widgets.theme import apply_theme
 
 SCREENSHOT_LOAD_CAP_S = 600.0  # the screenshot is taken even if loading never finishes
@@ -50,7 +50,7 @@ def application_icon() -> QIcon:
 
 def choose(setting: str, given: str | None, default: str, allowed: tuple[str, ...]) -> str:
     """CLI value wins and is remembered; else the remembered one; else the default."""
-    s = QSettings(ORGANISATION, APPLICATION)
+    s = app_settings()
     if given:
         s.setValue(setting, given)
         return given

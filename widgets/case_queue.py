@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -27,6 +27,7 @@ SETTINGS_KEY = "queue/filters"
 
 class CaseQueue(QWidget):
     caseSelected = Signal(str)
+    contextRequested = Signal(str, QPoint)  # case id under the right click, global position
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,6 +70,8 @@ class CaseQueue(QWidget):
         self.table.setWordWrap(False)
         self.table.horizontalHeader().setHighlightSections(False)
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._on_context_menu)
 
         row1 = QHBoxLayout()
         row1.addWidget(self.status_combo)
@@ -182,3 +185,9 @@ class CaseQueue(QWidget):
             cid = current.data(CASE_ID_ROLE)
             if cid:
                 self.caseSelected.emit(str(cid))
+
+    def _on_context_menu(self, pos: QPoint) -> None:
+        idx = self.table.indexAt(pos)
+        cid = idx.data(CASE_ID_ROLE) if idx.isValid() else None
+        if cid:
+            self.contextRequested.emit(str(cid), self.table.viewport().mapToGlobal(pos))

@@ -156,4 +156,11 @@ EN: dict[str, str] = {
     "经度 %1°  纬度 %2°": "Lon %1°  Lat %2°",
     "，其中 %1 个超期/告警": ", %1 overdue/alerting",
     "%1：%2 个%3（点击放大）": "%1: %2%3 (click to zoom in)",
+    # right-click menus (widgets/context_menus.py)
+    "打开详情": "Open details",
+    "在地图上定位": "Show on the map",
+    "复制案件编号": "Copy case id",
+    "查看队员": "Show officer",
+    "复制队员编号": "Copy officer id",
+    "派遣当前案件 %1 给该队员": "Dispatch the selected case %1 to this officer",
 }

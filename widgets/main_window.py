@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QProgressBar,
     QTabWidget,
     QToolBar,
@@ -62,7 +63,9 @@ TICKER_BACKFILL = 60
 
 
 def app_settings() -> QSettings:
-    return QSettings(ORGANISATION, APPLICATION)
+    """The console's remembered UI state, always an INI file: ``QSettings(org, app)`` would ignore
+    ``setDefaultFormat``, so tests and ``--screenshot`` runs redirecting the INI path wrote the user's real settings."""
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANISATION, APPLICATION)
 
 
 class MainWindow(QMainWindow):
@@ -81,6 +84,7 @@ class MainWindow(QMainWindow):
         self.dispatch_ui: Any = None  # widgets.recommend_panel.DispatchUi once a world is attached
         self.feed_error: str | None = None
         self.selected_case: str | None = None
+        self.context_menu: QMenu | None = None  # the open right-click menu (widgets/context_menus.py)
         self._names: dict[str, Any] | None = None
         self._loader: LoadWorker | None = None
         self.load_seconds: float | None = None
@@ -231,6 +235,9 @@ class MainWindow(QMainWindow):
             self.shortcut_actions[keys] = act
 
     def _wire(self) -> None:
+        from widgets.context_menus import install_context_menus
+
+        install_context_menus(self)
         self.queue.caseSelected.connect(lambda cid: self.select_case(cid, source="queue"))
         self.map.caseClicked.connect(lambda cid: self.select_case(cid, source="map"))
         self.map.officerClicked.connect(lambda oid: self.select_officer(oid, source="map"))

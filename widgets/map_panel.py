@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QPoint, QTimer, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -43,6 +43,8 @@ class MapPanel(QWidget):
     caseClicked = Signal(str)
     officerClicked = Signal(str)
     featureClicked = Signal(str, str)
+    caseContextRequested = Signal(str, QPoint)  # case id, global position (right click on a case symbol)
+    officerContextRequested = Signal(str, QPoint)  # officer id, global position
     cursorMoved = Signal(float, float)
 
     def __init__(self, theme: str = "dark", parent: QWidget | None = None) -> None:
@@ -61,6 +63,7 @@ class MapPanel(QWidget):
         self._timer.timeout.connect(self._flush)
         self._timer.start()
         self.canvas.feature_clicked.connect(self._on_clicked)
+        self.canvas.feature_context_requested.connect(self._on_context)
         self.canvas.cursor_moved.connect(self.cursorMoved)
 
     # --------------------------------------------------------------- building
@@ -196,6 +199,12 @@ class MapPanel(QWidget):
 
     def zoom_to_lonlat_bounds(self, b: tuple[float, float, float, float]) -> None:
         self.canvas.zoom_to_lonlat_bounds(*b)
+
+    def _on_context(self, layer: str, fid: str, global_pos: QPoint) -> None:
+        if layer in (CASE_LAYER, CLOSED_LAYER):
+            self.caseContextRequested.emit(fid, global_pos)
+        elif layer == OFFICER_LAYER:
+            self.officerContextRequested.emit(fid, global_pos)
 
     def _on_clicked(self, layer: str, fid: str) -> None:
         if not fid:

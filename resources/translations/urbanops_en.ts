@@ -132,42 +132,42 @@
 <context>
     <name>CaseQueue</name>
     <message>
-        <location filename="../../widgets/case_queue.py" line="37" />
+        <location filename="../../widgets/case_queue.py" line="38" />
         <source>全部未结</source>
         <translation>All open</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_queue.py" line="38" />
+        <location filename="../../widgets/case_queue.py" line="39" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_queue.py" line="42" />
+        <location filename="../../widgets/case_queue.py" line="43" />
         <source>全部类别</source>
         <translation>All categories</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_queue.py" line="44" />
+        <location filename="../../widgets/case_queue.py" line="45" />
         <source>全部街道</source>
         <translation>All subdistricts</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_queue.py" line="46" />
+        <location filename="../../widgets/case_queue.py" line="47" />
         <source>全部来源</source>
         <translation>All sources</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_queue.py" line="49" />
+        <location filename="../../widgets/case_queue.py" line="50" />
         <source>仅超期</source>
         <translation>Overdue only</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_queue.py" line="51" />
+        <location filename="../../widgets/case_queue.py" line="52" />
         <source>筛选编号/地址</source>
         <translation>Filter id/address</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_queue.py" line="155" />
+        <location filename="../../widgets/case_queue.py" line="158" />
         <source>%1 / %2 件</source>
         <translation>%1 / %2 cases</translation>
     </message>
@@ -213,6 +213,39 @@
         <location filename="../../widgets/case_model.py" line="110" />
         <source>时限</source>
         <translation>SLA</translation>
+    </message>
+</context>
+<context>
+    <name>ContextMenus</name>
+    <message>
+        <location filename="../../widgets/context_menus.py" line="27" />
+        <source>打开详情</source>
+        <translation>Open details</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/context_menus.py" line="28" />
+        <source>在地图上定位</source>
+        <translation>Show on the map</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/context_menus.py" line="29" />
+        <source>复制案件编号</source>
+        <translation>Copy case id</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/context_menus.py" line="46" />
+        <source>查看队员</source>
+        <translation>Show officer</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/context_menus.py" line="47" />
+        <source>复制队员编号</source>
+        <translation>Copy officer id</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/context_menus.py" line="55" />
+        <source>派遣当前案件 %1 给该队员</source>
+        <translation>Dispatch the selected case %1 to this officer</translation>
     </message>
 </context>
 <context>
@@ -284,171 +317,171 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../widgets/main_window.py" line="89" />
-        <location filename="../../widgets/main_window.py" line="117" />
+        <location filename="../../widgets/main_window.py" line="91" />
+        <location filename="../../widgets/main_window.py" line="119" />
         <source>长宁区城管指挥调度台</source>
         <translation>Changning Urban Management Dispatch Console</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="113" />
+        <location filename="../../widgets/main_window.py" line="115" />
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="122" />
+        <location filename="../../widgets/main_window.py" line="124" />
         <source>搜索：案件编号、队员、网格、街道/社区、地铁站（Ctrl+F）</source>
         <translation>Search: case id, officer, grid, subdistrict/community, metro station (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="134" />
+        <location filename="../../widgets/main_window.py" line="136" />
         <source>全区</source>
         <translation>District</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="136" />
+        <location filename="../../widgets/main_window.py" line="138" />
         <source>显示长宁全区（Ctrl+H）</source>
         <translation>Show the whole district (Ctrl+H)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="143" />
+        <location filename="../../widgets/main_window.py" line="145" />
         <source>当前岗位</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="165" />
-        <location filename="../../widgets/main_window.py" line="217" />
+        <location filename="../../widgets/main_window.py" line="167" />
+        <location filename="../../widgets/main_window.py" line="219" />
         <source>案件队列</source>
         <translation>Case queue</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="166" />
+        <location filename="../../widgets/main_window.py" line="168" />
         <source>详情</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="169" />
+        <location filename="../../widgets/main_window.py" line="171" />
         <source>加载中…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="171" />
-        <location filename="../../widgets/main_window.py" line="282" />
+        <location filename="../../widgets/main_window.py" line="173" />
+        <location filename="../../widgets/main_window.py" line="287" />
         <source>队员</source>
         <translation>Officers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="172" />
+        <location filename="../../widgets/main_window.py" line="174" />
         <source>图层</source>
         <translation>Layers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="173" />
+        <location filename="../../widgets/main_window.py" line="175" />
         <source>队员与图层</source>
         <translation>Officers and layers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="175" />
+        <location filename="../../widgets/main_window.py" line="177" />
         <source>事件动态</source>
         <translation>Event ticker</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="200" />
+        <location filename="../../widgets/main_window.py" line="202" />
         <source>正在启动…</source>
         <translation>Starting…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="213" />
+        <location filename="../../widgets/main_window.py" line="215" />
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="221" />
+        <location filename="../../widgets/main_window.py" line="223" />
         <source>仅看超期</source>
         <translation>Overdue only</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="261" />
+        <location filename="../../widgets/main_window.py" line="266" />
         <source>加载失败：%1</source>
         <translation>Loading failed: %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="263" />
+        <location filename="../../widgets/main_window.py" line="268" />
         <source>数据库：异常</source>
         <translation>Database: error</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="312" />
+        <location filename="../../widgets/main_window.py" line="317" />
         <source>已加载：案件 %1 件（在办 %2），队员 %3 人</source>
         <translation>Loaded: %1 cases (%2 open), %3 officers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="465" />
+        <location filename="../../widgets/main_window.py" line="470" />
         <source>未找到：%1</source>
         <translation>Not found: %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="515" />
+        <location filename="../../widgets/main_window.py" line="520" />
         <source>当前岗位对该案件没有此操作</source>
         <translation>Your role has no such action on this case</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="521" />
+        <location filename="../../widgets/main_window.py" line="526" />
         <source>已执行“%1”：%2</source>
         <translation>Done “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="529" />
+        <location filename="../../widgets/main_window.py" line="534" />
         <source>“%1”未执行：%2</source>
         <translation>“%1” refused: %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="566" />
+        <location filename="../../widgets/main_window.py" line="571" />
         <source>北京时间</source>
         <translation>CST</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="571" />
+        <location filename="../../widgets/main_window.py" line="576" />
         <source>数据源：异常 %1</source>
         <translation>Feed: error %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="574" />
+        <location filename="../../widgets/main_window.py" line="579" />
         <source>数据源：未连接</source>
         <translation>Feed: not connected</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="577" />
+        <location filename="../../widgets/main_window.py" line="582" />
         <source>数据源：模拟器启动中</source>
         <translation>Feed: simulator starting</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="579" />
-        <location filename="../../widgets/main_window.py" line="587" />
+        <location filename="../../widgets/main_window.py" line="584" />
+        <location filename="../../widgets/main_window.py" line="592" />
         <source>正常</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="579" />
+        <location filename="../../widgets/main_window.py" line="584" />
         <source>延迟 %1 秒</source>
         <translation>%1 s behind</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="581" />
+        <location filename="../../widgets/main_window.py" line="586" />
         <source>数据源：模拟器 ×%1 %2</source>
         <translation>Feed: simulator ×%1 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="587" />
+        <location filename="../../widgets/main_window.py" line="592" />
         <source>数据库：%1 %2</source>
         <translation>Database: %1 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="587" />
+        <location filename="../../widgets/main_window.py" line="592" />
         <source>异常</source>
         <translation>error</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="590" />
+        <location filename="../../widgets/main_window.py" line="595" />
         <source>用户：%1（%2）</source>
         <translation>User: %1 (%2)</translation>
     </message>
@@ -1184,12 +1217,12 @@
         <translation>Subdistrict, community and grid boundaries are approximate, not official</translation>
     </message>
     <message>
-        <location filename="../../maps/canvas.py" line="404" />
+        <location filename="../../maps/canvas.py" line="428" />
         <source>注：%1</source>
         <translation>Note: %1</translation>
     </message>
     <message>
-        <location filename="../../maps/canvas.py" line="409" />
+        <location filename="../../maps/canvas.py" line="433" />
         <source>经度 %1°  纬度 %2°</source>
         <translation>Lon %1°  Lat %2°</translation>
     </message>

@@ -97,16 +97,29 @@ class World:
         self.officers_changed.emit(None)
         self.assets_changed.emit(None)
 
-    def apply_events(self, events: Iterable[StoredEvent]) -> int:
-        """Fold events (in seq order) into the state and emit what changed; returns how many were applied."""
+    def reset(self, cases: dict[str, dict[str, Any]], officers: dict[str, dict[str, Any]],
+              assets: dict[str, dict[str, dict[str, Any]]], last_seq: int) -> None:
+        """Replace the whole state at once (a replay jump, a drill sandbox) and tell every view."""
+        self.cases, self.officers, self.assets, self.last_seq = cases, officers, assets, last_seq
+        self._invalidate()
+        self.cases_changed.emit(None)
+        self.officers_changed.emit(None)
+        self.assets_changed.emit(None)
+
+    def apply_events(self, events: Iterable[StoredEvent], *, in_time_order: bool = False) -> int:
+        """Fold events (in seq order) into the state and emit what changed; returns how many were applied.
+
+        ``in_time_order``: the caller (replay) gives events ordered by time, whose seq may go backwards; fold them
+        all instead of skipping those at or below ``last_seq``.
+        """
         changed_cases: list[str] = []
         changed_officers: list[str] = []
         changed_assets: list[tuple[str, str]] = []
         count = 0
         for ev in events:
-            if ev.seq <= self.last_seq:
+            if ev.seq <= self.last_seq and not in_time_order:
                 continue
-            self.last_seq = ev.seq
+            self.last_seq = max(self.last_seq, ev.seq)
             count += 1
             if ev.entity_type == "case":
                 self.cases[ev.entity_id] = projection.fold(self.cases.get(ev.entity_id), ev)

@@ -67,6 +67,9 @@ def replay(args: argparse.Namespace) -> int:
         raise ValidationError("请给出回放文件或 --db，不能同时给出", "give a replay FILE or --db, not both")
     if args.info:
         return info(args)
+    if importlib.util.find_spec("widgets.replay") is None:
+        print("回放窗口不在此版本中；可用 --info / the replay window is not in this build; use --info", file=sys.stderr)
+        return 2
     app = importlib.import_module("widgets.replay.app")  # Qt only now, never for export/info
     return int(app.run_replay(args))
 

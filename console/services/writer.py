@@ -94,8 +94,10 @@ class CaseWriter:
 
     # ----------------------------------------------------------------- reference entities
     def upsert_entity(self, entity_type: str, entity_id: str, fields: dict[str, Any], actor: Actor, *,
-                      action: str | None = None, ts_utc: datetime | None = None, reason: str | None = None) -> None:
-        """Create or change a reference entity (officer, squad, camera...); records only the changed fields."""
+                      action: str | None = None, ts_utc: datetime | None = None, reason: str | None = None,
+                      case_id: str | None = None, payload: dict[str, Any] | None = None) -> None:
+        """Create or change a reference entity (officer, squad, camera, note...); records only the changed fields.
+        ``case_id`` puts the event on a case's timeline (a note or handoff about that case)."""
         if entity_type not in projection.SPECS or entity_type == "case":
             raise ValidationError(f"未知实体类型 {entity_type}", f"unknown entity type {entity_type}")
         current = self.state(entity_type, entity_id)
@@ -105,8 +107,8 @@ class CaseWriter:
         before = None if current is None else {k: current.get(k) for k in changed}
         self._record(EventDraft(
             actor=actor.user, role=actor.role.value, action=action or ("create" if current is None else "update"),
-            entity_type=entity_type, entity_id=entity_id, ts_utc=ts_utc or self.ctx.clock.now_utc(),
-            before=before, after=changed, reason=reason,
+            entity_type=entity_type, entity_id=entity_id, case_id=case_id, ts_utc=ts_utc or self.ctx.clock.now_utc(),
+            before=before, after=changed, reason=reason, payload=payload,
         ))
 
     # ----------------------------------------------------------------- cases

@@ -18,6 +18,7 @@ from sqlalchemy.orm import DeclarativeBase, Session
 from console.storage.eventstore import StoredEvent, as_utc, iterate
 from console.storage.models import AssetRow, CaseRow, OfficerRow
 from console.storage.models_duty import RosterRow
+from console.storage.models_collab import HandoffRow, MentionRow, NoteRow, NoticeRow, WorkOrderRow
 
 EntityKey = tuple[str, str]  # (entity_type, entity_id)
 
@@ -37,6 +38,10 @@ ASSET_TYPES = ("squad", "unit", "camera", "workroom", "sensor", "workstation")
 SPECS: dict[str, ProjectionSpec] = {"case": CASE, "officer": OFFICER}
 SPECS.update({kind: ProjectionSpec(kind, AssetRow, asset_kind=True) for kind in ASSET_TYPES})
 SPECS["roster"] = ProjectionSpec("roster", RosterRow)  # 排班: one row per officer-day (console/duty)
+# Collaboration (协同办公) and workstation (城运工作站) entities: their own tables (console/storage/models_collab.py).
+COLLAB_TYPES: dict[str, type[DeclarativeBase]] = {"note": NoteRow, "mention": MentionRow, "handoff": HandoffRow,
+                                                  "notice": NoticeRow, "work_order": WorkOrderRow}
+SPECS.update({kind: ProjectionSpec(kind, model) for kind, model in COLLAB_TYPES.items()})
 
 
 def _columns(model: type[DeclarativeBase]) -> dict[str, Any]:

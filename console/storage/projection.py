@@ -17,8 +17,8 @@ from sqlalchemy.orm import DeclarativeBase, Session
 
 from console.storage.eventstore import StoredEvent, as_utc, iterate
 from console.storage.models import AssetRow, CaseRow, OfficerRow
-from console.storage.models_duty import RosterRow
 from console.storage.models_collab import HandoffRow, MentionRow, NoteRow, NoticeRow, WorkOrderRow
+from console.storage.models_duty import RosterRow
 
 EntityKey = tuple[str, str]  # (entity_type, entity_id)
 

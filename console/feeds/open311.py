@@ -24,6 +24,7 @@ from xml.etree import ElementTree as ET
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
 
 from console.domain.enums import CaseStatus, Role, SourceChannel, parse_enum
 from console.domain.sla import STEP_FOR_STATUS
@@ -37,7 +38,6 @@ from console.services.writer import Reporter
 from console.storage.db import Database
 from console.storage.eventstore import as_utc
 from console.storage.models import AssetRow, CaseRow
-from console.storage.models_feeds import IntakeRefRow
 from console.storage.models_open311 import Open311ApiKeyRow, Open311RequestRow
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
@@ -119,6 +119,7 @@ def iso_local(ts: datetime | str | None) -> str | None:
 
 # ---------------------------------------------------------------------------------------------- input parsing
 Params = Mapping[str, Sequence[str]]
+API_KEY_TTL_S = 10.0
 
 
 def one(params: Params, name: str, max_len: int = MAX_SHORT) -> str | None:
@@ -253,6 +254,25 @@ class Open311Api:
         self._workrooms_loaded = -math.inf
         self._landmarks: dict[str, tuple[float, float]] | None = None
         self._lock = threading.Lock()
+        self._keys: dict[str, tuple[float, Open311ApiKeyRow]] = {}
+
+    def api_key(self, key: str) -> Open311ApiKeyRow | None:
+        """The active key row, else None. Active keys are cached for ``API_KEY_TTL_S`` (a revoked key stops working
+        within that time); unknown or inactive keys are looked up every time, so a new key works at once."""
+        hit = self._keys.get(key)
+        if hit is not None and time.monotonic() - hit[0] < API_KEY_TTL_S:
+            return hit[1]
+        with self.ctx.db.read_session() as s:
+            row = s.get(Open311ApiKeyRow, key)
+            if row is not None:
+                s.expunge(row)
+        if row is None or not row.active:
+            self._keys.pop(key, None)
+            return None
+        if len(self._keys) > 1_000:
+            self._keys.clear()
+        self._keys[key] = (time.monotonic(), row)
+        return row
 
     # ------------------------------------------------------------------ services
     def categories(self) -> list[Category]:
@@ -335,9 +355,8 @@ class Open311Api:
         api_key = one(params, "api_key", 64)
         key_row: Open311ApiKeyRow | None = None
         if api_key is not None:
-            with self.ctx.db.read_session() as s:
-                key_row = s.get(Open311ApiKeyRow, api_key)
-            if key_row is None or not key_row.active:
+            key_row = self.api_key(api_key)
+            if key_row is None:
                 raise Open311Error(403, "invalid api_key / API 密钥无效")
         room = self.workroom(workroom_id) if workroom_id else None
         if key_row is not None:
@@ -404,25 +423,27 @@ class Open311Api:
         if sub.workroom_id:
             extra["workroom_id"] = sub.workroom_id
         actor = Actor(Role.SYSTEM, f"open311:{sub.api_key_name or sub.workroom_id or 'anonymous'}")
+        now = self.ctx.clock.now_utc()
+        written: dict[str, Any] = {}
+
+        def request_row(s: Session, case_id: str, index: int, merged: bool) -> None:
+            """The request handle, in the intake's transaction: one commit per POST."""
+            values = {"service_request_id": f"{case_id}-{index}" if merged else case_id, "token": token,
+                      "case_id": case_id, "service_code": sub.category.code, "channel": sub.channel,
+                      "workroom_id": sub.workroom_id, "api_key_name": sub.api_key_name, "merged": merged,
+                      "requested_utc": now}
+            s.execute(insert(Open311RequestRow).values(**values))
+            written.update(values)
+
         try:
-            result = self.intake.report(category=sub.category.code, lon=sub.lon, lat=sub.lat, source=sub.channel,
-                                        actor=actor, description=description, address=sub.address,
-                                        reporter=sub.reporter, attachments=list(sub.attachments) or None,
-                                        extra=extra, external_ref=f"open311:{token}")
+            self.intake.report(category=sub.category.code, lon=sub.lon, lat=sub.lat, source=sub.channel,
+                               actor=actor, description=description, address=sub.address,
+                               reporter=sub.reporter, attachments=list(sub.attachments) or None,
+                               extra=extra, external_ref=f"open311:{token}", also_write=request_row,
+                               load_case=False)
         except DomainError as exc:
             raise bad_request(f"{exc.message_en} / {exc.message_zh}") from exc
-        now = self.ctx.clock.now_utc()
-        with self.ctx.db.session() as s:
-            index = 0
-            if result.merged:
-                ref = s.get(IntakeRefRow, f"open311:{token}")
-                index = ref.report_index if ref is not None else len(result.case.get("reports") or []) - 1
-            request_id = f"{result.case_id}-{index}" if result.merged else result.case_id
-            values = {"service_request_id": request_id, "token": token, "case_id": result.case_id,
-                      "service_code": sub.category.code, "channel": sub.channel, "workroom_id": sub.workroom_id,
-                      "api_key_name": sub.api_key_name, "merged": result.merged, "requested_utc": now}
-            s.execute(insert(Open311RequestRow).values(**values))
-        return Open311RequestRow(**values)
+        return Open311RequestRow(**written)
 
     def service_notice(self, cat: Category) -> str:
         limit = self.ctx.taxonomy.rule_for(cat.code).disposal

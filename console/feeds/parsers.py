@@ -7,12 +7,13 @@ overflow to infinity, integers too long for Python, non-object documents and pay
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+
+import orjson
 
 from console.feeds.positions import PositionFix
 
@@ -33,28 +34,19 @@ class ParseError(Exception):
         self.reason = reason[:500]
 
 
-def _reject_constant(name: str) -> Any:
-    raise ParseError(f"non-finite JSON literal {name}")
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise ParseError(f"number overflows: {text[:40]}")
-    return value
-
-
 def loads_object(payload: bytes | str) -> dict[str, Any]:
-    """Strict JSON object from a payload, else ParseError."""
+    """Strict JSON object from a payload, else ParseError.
+
+    orjson is strict by itself (no NaN/Infinity literals, numbers overflowing a double refused, invalid UTF-8 and
+    lone surrogates refused, nesting capped) and several times faster than ``json`` with hooks — it sits on the
+    position ingest's hot path. Integers too long for 64 bits come back as floats; range checks catch them.
+    """
     size = len(payload.encode("utf-8", "surrogatepass") if isinstance(payload, str) else payload)
     if size > MAX_PAYLOAD_BYTES:
         raise ParseError(f"payload too large ({size} bytes)")
     try:
-        text = payload.decode("utf-8") if isinstance(payload, bytes) else payload
-        data = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
-    except ParseError:
-        raise
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        data = orjson.loads(payload)
+    except (orjson.JSONDecodeError, UnicodeError, ValueError, RecursionError) as exc:
         raise ParseError(f"invalid JSON: {str(exc)[:200]}") from None
     if not isinstance(data, dict):
         raise ParseError(f"expected a JSON object, got {type(data).__name__}")

@@ -12,6 +12,7 @@ calls each fix's ``ack`` callback (the MQTT gateway acknowledges QoS 1 messages 
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import threading
@@ -89,15 +90,30 @@ class DeviceMapping:
         return DeviceMapping({str(k): str(v) for k, v in devices.items()}, {str(k): str(v) for k, v in tids.items()},
                              None if pattern is None else str(pattern))
 
+    _cache: dict[tuple[str, str | None], str | None] = field(default_factory=dict, repr=False, compare=False)
+
     def _pattern_match(self, device_id: str) -> str | None:
-        if not self.default_pattern or "{officer_lower}" not in self.default_pattern:
-            return None
-        prefix, _, suffix = self.default_pattern.partition("{officer_lower}")
-        m = re.fullmatch(re.escape(prefix) + r"([a-z0-9_]{1,32})" + re.escape(suffix), device_id)
+        regex = _pattern_regex(self.default_pattern) if self.default_pattern else None
+        m = regex.fullmatch(device_id) if regex is not None else None
         return m.group(1).upper() if m else None
 
     def resolve(self, device_id: str, tid: str | None = None) -> str | None:
-        """The officer id for a device id ("user/device" for OwnTracks), else ``None``; existence is checked later."""
+        """The officer id for a device id ("user/device" for OwnTracks), else ``None``; existence is checked later.
+
+        Answers are cached (a few hundred trackers report every few seconds; the mapping is fixed for a run).
+        """
+        key = (device_id, tid)
+        try:
+            return self._cache[key]
+        except KeyError:
+            pass
+        officer = self._resolve(device_id, tid)
+        if len(self._cache) > 20_000:
+            self._cache.clear()
+        self._cache[key] = officer
+        return officer
+
+    def _resolve(self, device_id: str, tid: str | None) -> str | None:
         if device_id in self.devices:
             return self.devices[device_id]
         if tid is not None and tid in self.tids:
@@ -109,6 +125,15 @@ class DeviceMapping:
             if officer is not None:
                 return officer
         return None
+
+
+@functools.lru_cache(maxsize=8)
+def _pattern_regex(pattern: str) -> re.Pattern[str] | None:
+    """``dev-{officer_lower}`` → a compiled regex capturing the officer part (compiled once, not per fix)."""
+    if "{officer_lower}" not in pattern:
+        return None
+    prefix, _, suffix = pattern.partition("{officer_lower}")
+    return re.compile(re.escape(prefix) + r"([a-z0-9_]{1,32})" + re.escape(suffix))
 
 
 def _opt_number(value: Any, name: str, lo: float, hi: float) -> float | None:
@@ -206,19 +231,22 @@ class PositionIngest:
             self.stats.dead_letters += 1
             self._maybe_flush()
 
-    def ingest(self, fix: PositionFix, *, raw: str | bytes | None = None, tid: str | None = None,
-               ack: Callable[[], None] | None = None) -> None:
-        """Accept or dead-letter one fix; never raises for bad input."""
-        raw_repr = raw if raw is not None else repr(fix)
+    def ingest(self, fix: PositionFix, *, raw: str | bytes | Callable[[], str] | None = None, tid: str | None = None,
+               ack: Callable[[], None] | None = None, received_monotonic: float | None = None) -> None:
+        """Accept or dead-letter one fix; never raises for bad input.
+
+        ``raw`` may be a callable so the hot path only builds the raw text when a fix is dead-lettered;
+        ``received_monotonic`` is when the transport got the message (latency is measured from there).
+        """
         try:
             clean = validate_fix(fix, self.clock(), self.bbox)
         except FixRejected as exc:
-            self.dead_letter(exc.reason, raw_repr, ack, channel=f"{CHANNEL}.{fix.source}"[:48])
+            self.dead_letter(exc.reason, _raw_text(raw, fix), ack, channel=f"{CHANNEL}.{fix.source}"[:48])
             return
         officer = self.mapping.resolve(clean.device_id, tid)
         if officer is None or not self._known(officer):
             self.dead_letter(f"unknown device {clean.device_id!r}" + (f" (officer {officer})" if officer else ""),
-                             raw_repr, ack, channel=f"{CHANNEL}.{clean.source}"[:48])
+                             _raw_text(raw, fix), ack, channel=f"{CHANNEL}.{clean.source}"[:48])
             return
         with self._lock:
             key = (officer, clean.ts_utc)
@@ -228,7 +256,8 @@ class PositionIngest:
                     ack()
                 return
             self._remember(key)
-            self._pending.append(_Pending(officer, clean, ack, time.monotonic()))
+            self._pending.append(_Pending(officer, clean, ack,
+                                          time.monotonic() if received_monotonic is None else received_monotonic))
             self.stats.accepted += 1
             self._maybe_flush()
 
@@ -240,6 +269,10 @@ class PositionIngest:
     def _maybe_flush(self) -> None:
         if self.auto_flush and len(self._pending) + len(self._dead) >= self.batch_size:
             self.flush()
+
+    def has_pending(self) -> bool:
+        """Anything buffered (fixes or dead letters) that a flush would write."""
+        return bool(self._pending) or bool(self._dead)
 
     def due(self) -> bool:
         """True when the oldest buffered fix has waited ``max_delay_s`` (the gateway's timer calls flush then)."""
@@ -260,10 +293,7 @@ class PositionIngest:
             with self.db.session() as s:
                 fresh = self._drop_stored(s, batch)
                 if fresh:
-                    s.execute(insert(PositionRow), [
-                        {"officer_id": p.officer_id, "ts_utc": p.fix.ts_utc, "lon": p.fix.lon, "lat": p.fix.lat,
-                         "accuracy_m": p.fix.accuracy_m, "speed_kmh": p.fix.speed_kmh,
-                         "heading_deg": p.fix.heading_deg} for p in fresh])
+                    _insert_history(s, self.db.engine, fresh)
                     _upsert_latest(s, self.db.engine, fresh)
                 if dead:
                     s.execute(insert(DeadLetterRow), [d for d, _ in dead])
@@ -291,8 +321,9 @@ class PositionIngest:
         lo = min(p.fix.ts_utc for p in batch)
         hi = max(p.fix.ts_utc for p in batch)
         officers = sorted({p.officer_id for p in batch})
-        rows = s.execute(select(PositionRow.officer_id, PositionRow.ts_utc).where(
-            PositionRow.officer_id.in_(officers), PositionRow.ts_utc >= lo, PositionRow.ts_utc <= hi)).all()
+        table: Any = PositionRow.__table__
+        rows = s.connection().execute(select(table.c.officer_id, table.c.ts_utc).where(
+            table.c.officer_id.in_(officers), table.c.ts_utc >= lo, table.c.ts_utc <= hi)).all()
         seen = {(str(o), as_utc(t)) for o, t in rows}
         fresh: list[_Pending] = []
         for p in batch:
@@ -301,6 +332,34 @@ class PositionIngest:
                 seen.add(key)
                 fresh.append(p)
         return fresh
+
+
+def _raw_text(raw: str | bytes | Callable[[], str] | None, fix: PositionFix) -> str | bytes:
+    if raw is None:
+        return repr(fix)
+    return raw() if callable(raw) else raw
+
+
+_HISTORY_COLS = ("officer_id", "ts_utc", "lon", "lat", "accuracy_m", "speed_kmh", "heading_deg")
+
+
+def _insert_history(s: Session, engine: Engine, batch: list[_Pending]) -> None:
+    """Append a batch to ``positions``: COPY on PostgreSQL, one Core executemany elsewhere (no ORM objects).
+
+    Both run on the session's connection, so the history, the latest-fix upsert and the dead letters of a batch
+    commit (or roll back) together.
+    """
+    rows = [(p.officer_id, p.fix.ts_utc, p.fix.lon, p.fix.lat, p.fix.accuracy_m, p.fix.speed_kmh, p.fix.heading_deg)
+            for p in batch]
+    conn = s.connection()
+    if engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg":
+        raw_conn: Any = conn.connection.driver_connection
+        with raw_conn.cursor() as cur, cur.copy(f"COPY positions ({', '.join(_HISTORY_COLS)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    table: Any = PositionRow.__table__
+    conn.execute(insert(table), [dict(zip(_HISTORY_COLS, row, strict=True)) for row in rows])
 
 
 def _upsert_latest(s: Session, engine: Engine, batch: list[_Pending]) -> None:
@@ -314,13 +373,16 @@ def _upsert_latest(s: Session, engine: Engine, batch: list[_Pending]) -> None:
                "accuracy_m": p.fix.accuracy_m, "speed_kmh": p.fix.speed_kmh, "heading_deg": p.fix.heading_deg,
                "source": p.fix.source, "device_id": p.fix.device_id[:64], "received_utc": now}
               for oid, p in sorted(newest.items())]
-    stmt: Any = (postgresql.insert(OfficerFixRow) if engine.dialect.name == "postgresql"
-                 else sqlite.insert(OfficerFixRow))
+    table: Any = OfficerFixRow.__table__
+    dialect: Any = postgresql if engine.dialect.name == "postgresql" else sqlite
     cols = ("ts_utc", "lon", "lat", "accuracy_m", "speed_kmh", "heading_deg", "source", "device_id", "received_utc")
-    stmt = stmt.on_conflict_do_update(index_elements=["officer_id"],
-                                      set_={c: stmt.excluded[c] for c in cols},
-                                      where=stmt.excluded.ts_utc > OfficerFixRow.ts_utc)
-    s.execute(stmt, values)
+    conn = s.connection()
+    for start in range(0, len(values), 500):  # one multi-row statement per chunk, not one statement per officer
+        stmt: Any = dialect.insert(table).values(values[start:start + 500])
+        stmt = stmt.on_conflict_do_update(index_elements=["officer_id"],
+                                          set_={c: stmt.excluded[c] for c in cols},
+                                          where=stmt.excluded.ts_utc > table.c.ts_utc)
+        conn.execute(stmt)
 
 
 def latest_fixes(db: Database, since_utc: datetime | None = None) -> list[dict[str, Any]]:

@@ -68,12 +68,13 @@ class FeedProcessor:
         self.health = health or FeedHealth()
 
     # ------------------------------------------------------------------ entry
-    def handle(self, topic: str, payload: bytes | str, ack: Ack | None = None) -> str:
+    def handle(self, topic: str, payload: bytes | str, ack: Ack | None = None,
+               received_monotonic: float | None = None) -> str:
         """Process one message; returns the outcome (accepted | duplicates | ignored | dead_letters | queued)."""
         feed = feed_of(topic)
         try:
             if feed == "positions":
-                outcome = self._owntracks(topic, payload, ack)
+                outcome = self._owntracks(topic, payload, ack, received_monotonic)
                 if outcome == "queued":
                     return outcome
             elif feed == "camera":
@@ -98,13 +99,15 @@ class FeedProcessor:
         return "dead_letters"
 
     # ------------------------------------------------------------------ OwnTracks
-    def _owntracks(self, topic: str, payload: bytes | str, ack: Ack | None) -> str:
+    def _owntracks(self, topic: str, payload: bytes | str, ack: Ack | None,
+                   received_monotonic: float | None = None) -> str:
         item = parse_owntracks(topic, payload)
         if isinstance(item, Ignored):
             return "ignored"
         if isinstance(item, OwnTracksLocation):
             before = self.positions.stats.dead_letters
-            self.positions.ingest(item.fix, raw=f"{topic}\n{_text(payload)}", tid=item.tid, ack=ack)
+            self.positions.ingest(item.fix, raw=lambda: f"{topic}\n{_text(payload)}", tid=item.tid, ack=ack,
+                                  received_monotonic=received_monotonic)
             self.health.count("positions", "dead_letters" if self.positions.stats.dead_letters > before else "accepted")
             return "queued"
         return self._transition(item)

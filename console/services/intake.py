@@ -10,6 +10,7 @@ Personal data of merged reporters goes to ``case_extra_reporters`` (never into t
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -38,11 +39,20 @@ MAX_EXTERNAL_REF = 128
 
 @dataclass
 class IntakeResult:
-    """What became of a report: the case it created or joined, and that case's JSON (CaseService shape)."""
+    """What became of a report: the case it created or joined, and that case's JSON (CaseService shape).
+
+    ``case`` is empty when the caller asked not to load it (``load_case=False``: Open311 answers without it).
+    """
 
     case_id: str
     merged: bool
     case: dict[str, Any]
+    report_index: int = 0
+
+
+# Called inside the intake's transaction with (session, case_id, report_index, merged): a channel's own rows
+# (e.g. the Open311 request handle) commit together with the case, in one transaction.
+AlsoWrite = Callable[[Session, str, int, bool], None]
 
 
 @dataclass(frozen=True)
@@ -124,8 +134,12 @@ class IntakeService:
     def report(self, *, category: str, lon: float, lat: float, source: str, actor: Actor,
                description: str | None = None, address: str | None = None, reporter: Reporter | None = None,
                attachments: list[str] | None = None, extra: dict[str, Any] | None = None,
-               external_ref: str | None = None) -> IntakeResult:
-        """Merge into a nearby open case of the same category, else create one; nothing is written on error."""
+               external_ref: str | None = None, also_write: AlsoWrite | None = None,
+               load_case: bool = True) -> IntakeResult:
+        """Merge into a nearby open case of the same category, else create one; nothing is written on error.
+
+        ``also_write`` runs in the same transaction (not for a re-delivered ``external_ref``, already written).
+        """
         cat = self.ctx.taxonomy.find(category)
         src = parse_enum(SourceChannel, source, "来源", "source channel")
         lon_f, lat_f = _finite(lon, "经度/longitude"), _finite(lat, "纬度/latitude")
@@ -140,7 +154,8 @@ class IntakeService:
                 known = s.get(IntakeRefRow, external_ref)
                 if known is not None:
                     case_id, merged = known.case_id, known.merged
-                    return IntakeResult(case_id, merged, self.cases.get_case(case_id))
+                    return IntakeResult(case_id, merged, self.cases.get_case(case_id) if load_case else {},
+                                        known.report_index)
             entry: dict[str, Any] = {"channel": src.value, "source": src.value, "ts": iso_utc(now),
                                      "external_ref": external_ref, "description": description,
                                      "lon": lon_f, "lat": lat_f, "actor": str(actor)}
@@ -166,7 +181,9 @@ class IntakeService:
             if external_ref is not None:
                 s.execute(insert(IntakeRefRow).values(external_ref=external_ref, case_id=case_id, report_index=index,
                                                       merged=merged, channel=src.value, created_utc=now))
-        return IntakeResult(case_id, merged, self.cases.get_case(case_id))
+            if also_write is not None:
+                also_write(s, case_id, index, merged)
+        return IntakeResult(case_id, merged, self.cases.get_case(case_id) if load_case else {}, index)
 
     def _merge_target(self, s: Session, category_code: str, lon: float, lat: float, now: datetime) -> str | None:
         """The nearest open case of the category within the radius, created within the window."""

@@ -60,6 +60,7 @@ class DashboardPanel(QWidget):
         top_lay.setContentsMargins(0, 0, 0, 0)
         self.table = QTableWidget(0, len(KPI_COLUMNS))
         self.table.setHorizontalHeaderLabels(list(KPI_COLUMNS))
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)

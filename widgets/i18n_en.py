@@ -163,4 +163,8 @@ EN: dict[str, str] = {
     "查看队员": "Show officer",
     "复制队员编号": "Copy officer id",
     "派遣当前案件 %1 给该队员": "Dispatch the selected case %1 to this officer",
+    # analytics dock (widgets/dashboard_dock.py)
+    "统计分析": "Analytics",
+    "正在计算统计数据…": "Computing the figures…",
+    "统计数据计算失败：%1": "Computing the figures failed: %1",
 }

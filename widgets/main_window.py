@@ -103,6 +103,9 @@ class MainWindow(QMainWindow):
         self.officers: OfficerBoard | None = None
         self._build_toolbar()
         self._build_docks()
+        from widgets.dashboard_dock import install_dashboard_dock
+
+        self.dashboard_dock = install_dashboard_dock(self)
         self._build_status_bar()
         self._build_shortcuts()
         self._wire()
@@ -624,6 +627,7 @@ class MainWindow(QMainWindow):
                 self.role_combo.setCurrentIndex(idx)
 
     def shutdown(self) -> None:
+        self.dashboard_dock.stop()
         if self.dispatch_ui is not None:
             self.dispatch_ui.stop()
         if self.sim_runner is not None:

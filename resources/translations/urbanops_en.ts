@@ -24,6 +24,29 @@
     </message>
 </context>
 <context>
+    <name>CameraTile</name>
+    <message>
+        <location filename="../../widgets/video/tile.py" line="122" />
+        <source>正在连接…</source>
+        <translation>Connecting…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/tile.py" line="125" />
+        <source>离线 / 正在重试…</source>
+        <translation>Offline / retrying…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/tile.py" line="125" />
+        <source>（%1 秒）</source>
+        <translation> (%1 s)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/tile.py" line="127" />
+        <source>未打开</source>
+        <translation>Not open</translation>
+    </message>
+</context>
+<context>
     <name>CaseActionController</name>
     <message>
         <location filename="../../widgets/case_actions.py" line="70" />
@@ -216,6 +239,61 @@
     </message>
 </context>
 <context>
+    <name>ClipPlayer</name>
+    <message>
+        <location filename="../../widgets/video/clip_player.py" line="60" />
+        <location filename="../../widgets/video/clip_player.py" line="209" />
+        <source>播放</source>
+        <translation>Play</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/clip_player.py" line="63" />
+        <source>上一帧（,）</source>
+        <translation>Previous frame (,)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/clip_player.py" line="65" />
+        <source>下一帧（.）</source>
+        <translation>Next frame (.)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/clip_player.py" line="73" />
+        <location filename="../../widgets/video/clip_player.py" line="243" />
+        <source>导出快照</source>
+        <translation>Export snapshot</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/clip_player.py" line="74" />
+        <source>把当前帧存为 PNG</source>
+        <translation>Save the current frame as PNG</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/clip_player.py" line="81" />
+        <source>速度</source>
+        <translation>Speed</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/clip_player.py" line="109" />
+        <source>正在打开…</source>
+        <translation>Opening…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/clip_player.py" line="174" />
+        <source>帧 %1/%2</source>
+        <translation>Frame %1/%2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/clip_player.py" line="203" />
+        <source>暂停</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/clip_player.py" line="245" />
+        <source>快照保存失败</source>
+        <translation>Saving the snapshot failed</translation>
+    </message>
+</context>
+<context>
     <name>ContextMenus</name>
     <message>
         <location filename="../../widgets/context_menus.py" line="27" />
@@ -249,6 +327,24 @@
     </message>
 </context>
 <context>
+    <name>DashboardDock</name>
+    <message>
+        <location filename="../../widgets/dashboard_dock.py" line="56" />
+        <source>统计分析</source>
+        <translation>Analytics</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard_dock.py" line="60" />
+        <source>正在计算统计数据…</source>
+        <translation>Computing the figures…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/dashboard_dock.py" line="97" />
+        <source>统计数据计算失败：%1</source>
+        <translation>Computing the figures failed: %1</translation>
+    </message>
+</context>
+<context>
     <name>DashboardPanel</name>
     <message>
         <location filename="../../widgets/dashboard.py" line="48" />
@@ -266,42 +362,42 @@
         <translation>Last 7 days</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="69" />
+        <location filename="../../widgets/dashboard.py" line="70" />
         <source>双击指标查看案件</source>
         <translation>Double-click an indicator to see its cases</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="81" />
+        <location filename="../../widgets/dashboard.py" line="82" />
         <source>近 7 天上报与结案</source>
         <translation>Reported and closed, last 7 days</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="82" />
+        <location filename="../../widgets/dashboard.py" line="83" />
         <source>来源构成</source>
         <translation>By source</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="83" />
+        <location filename="../../widgets/dashboard.py" line="84" />
         <source>类别构成</source>
         <translation>By category</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="84" />
+        <location filename="../../widgets/dashboard.py" line="85" />
         <source>未来 8 小时将超期</source>
         <translation>Due to breach in the next 8 hours</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="85" />
+        <location filename="../../widgets/dashboard.py" line="86" />
         <source>中队综合得分</source>
         <translation>Squad scores</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="98" />
+        <location filename="../../widgets/dashboard.py" line="99" />
         <source>上报</source>
         <translation>Reported</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard.py" line="99" />
+        <location filename="../../widgets/dashboard.py" line="100" />
         <source>结案</source>
         <translation>Close</translation>
     </message>
@@ -317,171 +413,171 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../widgets/main_window.py" line="91" />
-        <location filename="../../widgets/main_window.py" line="119" />
+        <location filename="../../widgets/main_window.py" line="93" />
+        <location filename="../../widgets/main_window.py" line="124" />
         <source>长宁区城管指挥调度台</source>
         <translation>Changning Urban Management Dispatch Console</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="115" />
+        <location filename="../../widgets/main_window.py" line="120" />
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="124" />
+        <location filename="../../widgets/main_window.py" line="129" />
         <source>搜索：案件编号、队员、网格、街道/社区、地铁站（Ctrl+F）</source>
         <translation>Search: case id, officer, grid, subdistrict/community, metro station (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="136" />
+        <location filename="../../widgets/main_window.py" line="141" />
         <source>全区</source>
         <translation>District</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="138" />
+        <location filename="../../widgets/main_window.py" line="143" />
         <source>显示长宁全区（Ctrl+H）</source>
         <translation>Show the whole district (Ctrl+H)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="145" />
+        <location filename="../../widgets/main_window.py" line="150" />
         <source>当前岗位</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="167" />
-        <location filename="../../widgets/main_window.py" line="219" />
+        <location filename="../../widgets/main_window.py" line="172" />
+        <location filename="../../widgets/main_window.py" line="224" />
         <source>案件队列</source>
         <translation>Case queue</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="168" />
+        <location filename="../../widgets/main_window.py" line="173" />
         <source>详情</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="171" />
+        <location filename="../../widgets/main_window.py" line="176" />
         <source>加载中…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="173" />
-        <location filename="../../widgets/main_window.py" line="287" />
+        <location filename="../../widgets/main_window.py" line="178" />
+        <location filename="../../widgets/main_window.py" line="292" />
         <source>队员</source>
         <translation>Officers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="174" />
+        <location filename="../../widgets/main_window.py" line="179" />
         <source>图层</source>
         <translation>Layers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="175" />
+        <location filename="../../widgets/main_window.py" line="180" />
         <source>队员与图层</source>
         <translation>Officers and layers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="177" />
+        <location filename="../../widgets/main_window.py" line="182" />
         <source>事件动态</source>
         <translation>Event ticker</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="202" />
+        <location filename="../../widgets/main_window.py" line="207" />
         <source>正在启动…</source>
         <translation>Starting…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="215" />
+        <location filename="../../widgets/main_window.py" line="220" />
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="223" />
+        <location filename="../../widgets/main_window.py" line="228" />
         <source>仅看超期</source>
         <translation>Overdue only</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="266" />
+        <location filename="../../widgets/main_window.py" line="271" />
         <source>加载失败：%1</source>
         <translation>Loading failed: %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="268" />
+        <location filename="../../widgets/main_window.py" line="273" />
         <source>数据库：异常</source>
         <translation>Database: error</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="317" />
+        <location filename="../../widgets/main_window.py" line="322" />
         <source>已加载：案件 %1 件（在办 %2），队员 %3 人</source>
         <translation>Loaded: %1 cases (%2 open), %3 officers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="470" />
+        <location filename="../../widgets/main_window.py" line="475" />
         <source>未找到：%1</source>
         <translation>Not found: %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="520" />
+        <location filename="../../widgets/main_window.py" line="525" />
         <source>当前岗位对该案件没有此操作</source>
         <translation>Your role has no such action on this case</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="526" />
+        <location filename="../../widgets/main_window.py" line="531" />
         <source>已执行“%1”：%2</source>
         <translation>Done “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="534" />
+        <location filename="../../widgets/main_window.py" line="539" />
         <source>“%1”未执行：%2</source>
         <translation>“%1” refused: %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="571" />
+        <location filename="../../widgets/main_window.py" line="576" />
         <source>北京时间</source>
         <translation>CST</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="576" />
+        <location filename="../../widgets/main_window.py" line="581" />
         <source>数据源：异常 %1</source>
         <translation>Feed: error %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="579" />
+        <location filename="../../widgets/main_window.py" line="584" />
         <source>数据源：未连接</source>
         <translation>Feed: not connected</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="582" />
+        <location filename="../../widgets/main_window.py" line="587" />
         <source>数据源：模拟器启动中</source>
         <translation>Feed: simulator starting</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="584" />
-        <location filename="../../widgets/main_window.py" line="592" />
+        <location filename="../../widgets/main_window.py" line="589" />
+        <location filename="../../widgets/main_window.py" line="597" />
         <source>正常</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="584" />
+        <location filename="../../widgets/main_window.py" line="589" />
         <source>延迟 %1 秒</source>
         <translation>%1 s behind</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="586" />
+        <location filename="../../widgets/main_window.py" line="591" />
         <source>数据源：模拟器 ×%1 %2</source>
         <translation>Feed: simulator ×%1 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="592" />
+        <location filename="../../widgets/main_window.py" line="597" />
         <source>数据库：%1 %2</source>
         <translation>Database: %1 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="592" />
+        <location filename="../../widgets/main_window.py" line="597" />
         <source>异常</source>
         <translation>error</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="595" />
+        <location filename="../../widgets/main_window.py" line="600" />
         <source>用户：%1（%2）</source>
         <translation>User: %1 (%2)</translation>
     </message>

@@ -49,6 +49,14 @@ def is_overdue(case: dict[str, Any], now_utc: datetime) -> bool:
     return (bool(case.get("overdue")) and CaseStatus(case["status"]).is_open) or (left is not None and left < 0)
 
 
+def is_due_within(case: dict[str, Any], now_utc: datetime, within_s: float) -> bool:
+    """Open, not yet overdue, and its current step falls due within ``within_s`` seconds (the 即将超期 view)."""
+    if not CaseStatus(case["status"]).is_open or is_overdue(case, now_utc):
+        return False
+    left = sla_seconds_left(case, now_utc)
+    return left is not None and 0 <= left <= within_s
+
+
 class CaseTableModel(QAbstractTableModel):
     def __init__(self, world: World, category_name: Callable[[str], str], officer_name: Callable[[str], str],
                  parent: QObject | None = None) -> None:
@@ -183,6 +191,7 @@ class CaseFilterProxy(QSortFilterProxyModel):
         self.subdistrict = ""
         self.source = ""
         self.overdue_only = False
+        self.due_within_s = 0.0  # > 0: only cases falling due within that many seconds
         self.text = ""
         self.setSortRole(SORT_ROLE)
         self.setDynamicSortFilter(False)
@@ -197,7 +206,7 @@ class CaseFilterProxy(QSortFilterProxyModel):
 
     def filters(self) -> dict[str, Any]:
         return {"status": self.status, "category_major": self.category_major, "subdistrict": self.subdistrict,
-                "source": self.source, "overdue_only": self.overdue_only}
+                "source": self.source, "overdue_only": self.overdue_only, "due_within_s": self.due_within_s}
 
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
         model = self.sourceModel()
@@ -218,6 +227,8 @@ class CaseFilterProxy(QSortFilterProxyModel):
         if self.source and case.get("source") != self.source:
             return False
         if self.overdue_only and not is_overdue(case, model.world.now_utc):
+            return False
+        if self.due_within_s > 0 and not is_due_within(case, model.world.now_utc, self.due_within_s):
             return False
         if self.text:
             hay = f"{case['id']} {case.get('address') or ''} {case.get('description') or ''}"

@@ -25,6 +25,9 @@ from widgets.labels import source_text, status_text
 SETTINGS_KEY = "queue/filters"
 
 
+DUE_SOON_S = 3600.0  # the "due within the hour" view
+
+
 class CaseQueue(QWidget):
     caseSelected = Signal(str)
     contextRequested = Signal(str, QPoint)  # case id under the right click, global position
@@ -48,6 +51,8 @@ class CaseQueue(QWidget):
         for src in SourceChannel:
             self.source_combo.addItem(source_text(src.value), src.value)
         self.overdue_check = QCheckBox(self.tr("仅超期"), self)
+        self.due_soon_check = QCheckBox(self.tr("1 小时内到期"), self)
+        self.due_soon_check.setToolTip(self.tr("未超期、当前环节 1 小时内到期的案件（即将超期）"))
         self.text_edit = QLineEdit(self)
         self.text_edit.setPlaceholderText(self.tr("筛选编号/地址"))
         self.text_edit.setClearButtonEnabled(True)
@@ -56,6 +61,7 @@ class CaseQueue(QWidget):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             combo.currentIndexChanged.connect(self._apply)
         self.overdue_check.toggled.connect(self._apply)
+        self.due_soon_check.toggled.connect(self._apply)
         self.text_edit.textChanged.connect(self._apply)
 
         self.table = QTableView(self)
@@ -81,6 +87,7 @@ class CaseQueue(QWidget):
         row2 = QHBoxLayout()
         row2.addWidget(self.source_combo)
         row2.addWidget(self.overdue_check)
+        row2.addWidget(self.due_soon_check)
         row2.addWidget(self.text_edit, 1)
         row2.addWidget(self.count_label)
         lay = QVBoxLayout(self)
@@ -117,7 +124,7 @@ class CaseQueue(QWidget):
     # --------------------------------------------------------------- filters
     def set_filters(self, *, status: str | None = None, category_major: str | None = None,
                     subdistrict: str | None = None, source: str | None = None, overdue_only: bool | None = None,
-                    text: str | None = None) -> None:
+                    text: str | None = None, due_soon: bool | None = None) -> None:
         for combo, value in ((self.status_combo, status), (self.category_combo, category_major),
                              (self.subdistrict_combo, subdistrict), (self.source_combo, source)):
             if value is not None:
@@ -126,6 +133,8 @@ class CaseQueue(QWidget):
                     combo.setCurrentIndex(idx)
         if overdue_only is not None:
             self.overdue_check.setChecked(overdue_only)
+        if due_soon is not None:
+            self.due_soon_check.setChecked(due_soon)
         if text is not None:
             self.text_edit.setText(text)
         self._apply()
@@ -136,7 +145,9 @@ class CaseQueue(QWidget):
                                category_codes=self._categories.get(cat, frozenset()),
                                subdistrict=str(self.subdistrict_combo.currentData() or ""),
                                source=str(self.source_combo.currentData() or ""),
-                               overdue_only=self.overdue_check.isChecked(), text=self.text_edit.text().strip())
+                               overdue_only=self.overdue_check.isChecked(),
+                               due_within_s=DUE_SOON_S if self.due_soon_check.isChecked() else 0.0,
+                               text=self.text_edit.text().strip())
         self._update_count()
 
     def save_filters(self, settings: QSettings) -> None:
@@ -148,10 +159,14 @@ class CaseQueue(QWidget):
         def get(key: str) -> Any:
             return settings.value(f"{SETTINGS_KEY}/{key}")
 
-        overdue = get("overdue_only")
+        def flag(key: str) -> bool | None:
+            value = get(key)
+            return None if value is None else str(value).lower() in ("true", "1")
+
+        due = get("due_within_s")
         self.set_filters(status=get("status"), category_major=get("category_major"), subdistrict=get("subdistrict"),
-                         source=get("source"),
-                         overdue_only=None if overdue is None else str(overdue).lower() in ("true", "1"))
+                         source=get("source"), overdue_only=flag("overdue_only"),
+                         due_soon=None if due is None else float(due) > 0)
 
     def _update_count(self, *_a: Any) -> None:
         total = self.model.rowCount() if self.model is not None else 0

@@ -167,4 +167,7 @@ EN: dict[str, str] = {
     "统计分析": "Analytics",
     "正在计算统计数据…": "Computing the figures…",
     "统计数据计算失败：%1": "Computing the figures failed: %1",
+    # queue: due soon
+    "1 小时内到期": "Due within 1 h",
+    "未超期、当前环节 1 小时内到期的案件（即将超期）": "Cases not yet overdue whose current step falls due within the hour",
 }

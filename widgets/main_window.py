@@ -253,6 +253,7 @@ class MainWindow(QMainWindow):
                       self.queue.source_combo):
             combo.currentIndexChanged.connect(self._save_filters)
         self.queue.overdue_check.toggled.connect(self._save_filters)
+        self.queue.due_soon_check.toggled.connect(self._save_filters)
 
     # =============================================================== loading
     def start_loading(self, options: LoadOptions, clock: Any = None) -> None:

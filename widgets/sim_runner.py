@@ -16,6 +16,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from console.services.context import ServiceContext
 
 STEP_INTERVAL_MS = 1000
+ESCALATE_EVERY_S = 30.0  # the SLA timer (督办 for overdue steps) of the embedded demo; seats on PostgreSQL run
+# ``urbanops escalate --every 60`` beside the gateway instead (docs/dispatch.md)
 
 
 class SimulatorRunner(QObject):
@@ -23,6 +25,7 @@ class SimulatorRunner(QObject):
 
     stepped = Signal(object)
     failed = Signal(str)
+    escalated = Signal(list)  # case ids the SLA timer just escalated
 
     def __init__(self, ctx: ServiceContext, speed: float, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -35,6 +38,7 @@ class SimulatorRunner(QObject):
         self.last_step_monotonic: float | None = None
         self.last_step_ms = 0.0
         self._last = 0.0
+        self._next_escalation = 0.0
 
     def start(self) -> bool:
         try:
@@ -61,4 +65,20 @@ class SimulatorRunner(QObject):
             return
         self.last_step_ms = (time.monotonic() - now) * 1000.0
         self.last_step_monotonic = time.monotonic()
+        if now >= self._next_escalation:
+            self._next_escalation = now + ESCALATE_EVERY_S
+            self.escalate_now()
         self.stepped.emit(result)
+
+    def escalate_now(self) -> list[str]:
+        """Run the SLA timer once at the simulated time (督办 each step that passed its deadline, once per step)."""
+        from console.services.dispatch import escalate_overdue
+
+        try:
+            ids = escalate_overdue(self.ctx)
+        except Exception as exc:  # shown as feed trouble; the next round tries again
+            self.failed.emit(f"{type(exc).__name__}: {exc}")
+            return []
+        if ids:
+            self.escalated.emit(ids)
+        return ids

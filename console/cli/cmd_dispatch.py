@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from console.cli.output import print_json, print_table
@@ -35,6 +36,9 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_assign)
 
     p = sub.add_parser("escalate", help="issue 督办 for every case whose step deadline has passed (once per step)")
+    p.add_argument("--every", type=float, metavar="SECONDS",
+                   help="keep running as the SLA timer, one round every SECONDS (safe beside other timers)")
+    p.add_argument("--rounds", type=int, default=0, metavar="N", help="with --every: stop after N rounds (0: never)")
     p.add_argument("--db", metavar="URL")
     p.set_defaults(handler=cmd_escalate)
 
@@ -84,10 +88,24 @@ def cmd_assign(args: argparse.Namespace) -> int:
 
 
 def cmd_escalate(args: argparse.Namespace) -> int:
+    import time
+
     from console.services.dispatch import escalate_overdue
 
-    print_json({"escalated": escalate_overdue(_ctx(args))})
-    return 0
+    ctx = _ctx(args)
+    if args.every is None:
+        print_json({"escalated": escalate_overdue(ctx)})
+        return 0
+    if not args.every > 0:
+        raise ValidationError("--every 必须大于 0 秒", "--every must be more than 0 seconds")
+    done = 0
+    while True:  # one JSON line per round, so a supervisor process can log it
+        print_json({"round": done + 1, "escalated": escalate_overdue(ctx)})
+        sys.stdout.flush()
+        done += 1
+        if args.rounds and done >= args.rounds:
+            return 0
+        time.sleep(args.every)
 
 
 def cmd_due_soon(args: argparse.Namespace) -> int:

@@ -155,42 +155,52 @@
 <context>
     <name>CaseQueue</name>
     <message>
-        <location filename="../../widgets/case_queue.py" line="38" />
+        <location filename="../../widgets/case_queue.py" line="41" />
         <source>全部未结</source>
         <translation>All open</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_queue.py" line="39" />
+        <location filename="../../widgets/case_queue.py" line="42" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_queue.py" line="43" />
+        <location filename="../../widgets/case_queue.py" line="46" />
         <source>全部类别</source>
         <translation>All categories</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_queue.py" line="45" />
+        <location filename="../../widgets/case_queue.py" line="48" />
         <source>全部街道</source>
         <translation>All subdistricts</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_queue.py" line="47" />
+        <location filename="../../widgets/case_queue.py" line="50" />
         <source>全部来源</source>
         <translation>All sources</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_queue.py" line="50" />
+        <location filename="../../widgets/case_queue.py" line="53" />
         <source>仅超期</source>
         <translation>Overdue only</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_queue.py" line="52" />
+        <location filename="../../widgets/case_queue.py" line="54" />
+        <source>1 小时内到期</source>
+        <translation>Due within 1 h</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/case_queue.py" line="55" />
+        <source>未超期、当前环节 1 小时内到期的案件（即将超期）</source>
+        <translation>Cases not yet overdue whose current step falls due within the hour</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/case_queue.py" line="57" />
         <source>筛选编号/地址</source>
         <translation>Filter id/address</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_queue.py" line="158" />
+        <location filename="../../widgets/case_queue.py" line="173" />
         <source>%1 / %2 件</source>
         <translation>%1 / %2 cases</translation>
     </message>
@@ -198,42 +208,42 @@
 <context>
     <name>CaseTableModel</name>
     <message>
-        <location filename="../../widgets/case_model.py" line="109" />
+        <location filename="../../widgets/case_model.py" line="117" />
         <source>案件编号</source>
         <translation>Case id</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_model.py" line="109" />
+        <location filename="../../widgets/case_model.py" line="117" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_model.py" line="109" />
+        <location filename="../../widgets/case_model.py" line="117" />
         <source>类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_model.py" line="109" />
+        <location filename="../../widgets/case_model.py" line="117" />
         <source>街道</source>
         <translation>Subdistrict</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_model.py" line="109" />
+        <location filename="../../widgets/case_model.py" line="117" />
         <source>来源</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_model.py" line="110" />
+        <location filename="../../widgets/case_model.py" line="118" />
         <source>紧急度</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_model.py" line="110" />
+        <location filename="../../widgets/case_model.py" line="118" />
         <source>处置人</source>
         <translation>Assignee</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_model.py" line="110" />
+        <location filename="../../widgets/case_model.py" line="118" />
         <source>时限</source>
         <translation>SLA</translation>
     </message>
@@ -461,7 +471,7 @@
     </message>
     <message>
         <location filename="../../widgets/main_window.py" line="178" />
-        <location filename="../../widgets/main_window.py" line="292" />
+        <location filename="../../widgets/main_window.py" line="293" />
         <source>队员</source>
         <translation>Officers</translation>
     </message>
@@ -496,88 +506,88 @@
         <translation>Overdue only</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="271" />
+        <location filename="../../widgets/main_window.py" line="272" />
         <source>加载失败：%1</source>
         <translation>Loading failed: %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="273" />
+        <location filename="../../widgets/main_window.py" line="274" />
         <source>数据库：异常</source>
         <translation>Database: error</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="322" />
+        <location filename="../../widgets/main_window.py" line="323" />
         <source>已加载：案件 %1 件（在办 %2），队员 %3 人</source>
         <translation>Loaded: %1 cases (%2 open), %3 officers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="475" />
+        <location filename="../../widgets/main_window.py" line="476" />
         <source>未找到：%1</source>
         <translation>Not found: %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="525" />
+        <location filename="../../widgets/main_window.py" line="526" />
         <source>当前岗位对该案件没有此操作</source>
         <translation>Your role has no such action on this case</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="531" />
+        <location filename="../../widgets/main_window.py" line="532" />
         <source>已执行“%1”：%2</source>
         <translation>Done “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="539" />
+        <location filename="../../widgets/main_window.py" line="540" />
         <source>“%1”未执行：%2</source>
         <translation>“%1” refused: %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="576" />
+        <location filename="../../widgets/main_window.py" line="577" />
         <source>北京时间</source>
         <translation>CST</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="581" />
+        <location filename="../../widgets/main_window.py" line="582" />
         <source>数据源：异常 %1</source>
         <translation>Feed: error %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="584" />
+        <location filename="../../widgets/main_window.py" line="585" />
         <source>数据源：未连接</source>
         <translation>Feed: not connected</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="587" />
+        <location filename="../../widgets/main_window.py" line="588" />
         <source>数据源：模拟器启动中</source>
         <translation>Feed: simulator starting</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="589" />
-        <location filename="../../widgets/main_window.py" line="597" />
+        <location filename="../../widgets/main_window.py" line="590" />
+        <location filename="../../widgets/main_window.py" line="598" />
         <source>正常</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="589" />
+        <location filename="../../widgets/main_window.py" line="590" />
         <source>延迟 %1 秒</source>
         <translation>%1 s behind</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="591" />
+        <location filename="../../widgets/main_window.py" line="592" />
         <source>数据源：模拟器 ×%1 %2</source>
         <translation>Feed: simulator ×%1 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="597" />
+        <location filename="../../widgets/main_window.py" line="598" />
         <source>数据库：%1 %2</source>
         <translation>Database: %1 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="597" />
+        <location filename="../../widgets/main_window.py" line="598" />
         <source>异常</source>
         <translation>error</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="600" />
+        <location filename="../../widgets/main_window.py" line="601" />
         <source>用户：%1（%2）</source>
         <translation>User: %1 (%2)</translation>
     </message>

@@ -125,3 +125,20 @@ def test_escalation_once_per_case_per_step_and_due_soon(ctx: ServiceContext) -> 
     DispatchService(ctx).assign(cid, "OF4", DISPATCHER)  # a new step (dispose) gets its own clock
     clock.advance(timedelta(days=3))
     assert escalate_overdue(ctx) == [cid]
+
+
+def test_escalate_every_runs_as_a_timer_and_escalates_once(ctx: ServiceContext, db_url: str,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """`urbanops escalate --every S --rounds N`: the first round escalates the (wall-clock) overdue case, the second
+    finds nothing new; --every 0 is refused with exit 2."""
+    import json
+
+    from console.cli.main import main
+
+    cid = file_case(ctx)  # filed on 2026-11-23 09:00: its dispatch step is long overdue by the wall clock
+    assert main(["escalate", "--every", "0.01", "--rounds", "2", "--db", db_url]) == 0
+    out = capsys.readouterr().out
+    rounds = [json.loads(chunk) for chunk in out.replace("}\n{", "}\x00{").split("\x00")]
+    assert [r["round"] for r in rounds] == [1, 2]
+    assert rounds[0]["escalated"] == [cid] and rounds[1]["escalated"] == []
+    assert main(["escalate", "--every", "0", "--db", db_url]) == 2

@@ -23,7 +23,8 @@ EXTENSION_MODULES = (
     "console.cli.cmd_open311",  # qr sheets
     "console.cli.cmd_analytics",  # kpi, wall, report, export
     "console.cli.cmd_city",  # city platform connector
-    "console.cli.cmd_replay",  # replay, drills
+    "console.cli.cmd_replay",  # replay
+    "console.cli.cmd_training",  # drills, training records
     "console.cli.cmd_duty",  # roster, coverage, handover
     "console.cli.cmd_security",  # users, roles
     "console.cli.cmd_evidence",  # evidence export, registry

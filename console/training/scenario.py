@@ -25,6 +25,7 @@ FORMAT_ID = "urbanops-drill/1"
 MAX_DURATION_MIN = 24 * 60
 MAX_INCIDENTS = 2_000
 MAX_TEXT = 500
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same results, much faster
 _OFFSET = re.compile(r"^\+?(?:(\d{1,2}):)?(\d{1,2}):(\d{2})$")
 _HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
 TOP_KEYS = {"format", "name", "name_en", "description", "start", "date", "duration_min", "include_recorded",
@@ -159,8 +160,8 @@ def _load(text: str, source: str, as_json: bool) -> tuple[Any, dict[Path_, int]]
             raise ScenarioError(source, [Issue("-", None, f"JSON 无效：{exc}", f"invalid JSON: {exc}")]) from None
         return data, _lines_of(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_LOADER)
+        data = yaml.load(text, Loader=_LOADER)  # a safe loader (CSafeLoader or SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -181,7 +182,7 @@ def _reject_constant(name: str) -> Any:
 
 def _lines_of(text: str) -> dict[Path_, int]:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except (yaml.YAMLError, ValueError, TypeError, RecursionError):
         return {}
     lines: dict[Path_, int] = {}

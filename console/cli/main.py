@@ -27,6 +27,7 @@ EXTENSION_MODULES = (
     "console.cli.cmd_training",  # drills, training records
     "console.cli.cmd_duty",  # roster, coverage, handover
     "console.cli.cmd_security",  # users, roles
+    "console.cli.cmd_collab",  # handover, notes, handoffs, notices, workrooms, workstations
     "console.cli.cmd_evidence",  # evidence export, registry
     "console.cli.cmd_video",  # synthetic camera server, camera stream URLs, clips
 )

@@ -22,7 +22,7 @@ from console.storage import projection
 from console.storage.models import CaseRow, EventRow
 
 ESCALATION_ACTOR = Actor(Role.SYSTEM, "sla_timer")
-OFFICER_STATUSES = ("on_duty_idle", "busy", "en_route", "on_scene", "off_duty")
+OFFICER_STATUSES = ("on_duty_idle", "busy", "en_route", "on_scene", "on_break", "off_duty")
 STAGES = ("receive", "en_route", "on_scene", "report_back")
 STAGE_ZH = {"receive": "签收", "en_route": "已出发", "on_scene": "已到达现场", "report_back": "处理反馈"}
 STAGE_STATUS = {"receive": "busy", "en_route": "en_route", "on_scene": "on_scene", "report_back": "on_duty_idle"}
@@ -54,8 +54,11 @@ class DispatchService:
             w = CaseWriter(s, self.ctx)
             state = w.act(case_id, "reassign" if reassign else "assign", actor, target=target, payload=payload,
                           reason=override_reason if reassign else None)
+            warnings = [x.to_json() for x in w.warnings]
             w.flush()
-        return dict(state)
+        result = dict(state)
+        result["warnings"] = warnings  # conflicting orders / break / shift ending (flagged, not refused)
+        return result
 
     def assign_many(self, case_ids: Sequence[str], target: str, actor: Actor, *,
                     override_reason: str | None = None) -> BatchResult:

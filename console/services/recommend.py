@@ -10,6 +10,7 @@ never recommended.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import weakref
 from dataclasses import dataclass, field
@@ -36,8 +37,8 @@ from console.world import World
 FloatArray = npt.NDArray[np.float64]
 MODES = ("walk", "ebike", "car")
 MODE_ZH = {"walk": "步行", "ebike": "电动车", "car": "巡逻车"}
-BUSY_STATUSES = ("busy", "en_route", "on_scene")
-STATUS_ZH = {"on_duty_idle": "空闲", "busy": "忙碌", "en_route": "在途", "on_scene": "在现场"}
+BUSY_STATUSES = ("busy", "en_route", "on_scene", "on_break")  # on_break: ranked like busy, and warned
+STATUS_ZH = {"on_duty_idle": "空闲", "busy": "忙碌", "en_route": "在途", "on_scene": "在现场", "on_break": "班中休息"}
 OPEN_ORDER_STATUSES = ("dispatched", "handling")
 M_PER_DEG_LAT = 110_574.0
 M_PER_DEG_LON_EQUATOR = 111_320.0
@@ -204,12 +205,13 @@ class Recommendation:
     status: str
     lon: float
     lat: float
+    warnings: tuple[Any, ...] = ()  # DutyWarnings (console.duty.availability): conflicting orders, break, shift end
 
     def to_json(self) -> dict[str, Any]:
         return {"rank": self.rank, "officer_id": self.officer_id, "name": self.name, "squad_id": self.squad_id,
                 "eta_s": round(self.eta_s, 1), "distance_m": round(self.distance_m, 1), "score": round(self.score, 1),
                 "reasons": self.reasons, "needs_override": self.needs_override, "status": self.status,
-                "lon": self.lon, "lat": self.lat}
+                "lon": self.lon, "lat": self.lat, "warnings": [w.to_json() for w in self.warnings]}
 
 
 Source = World | Database | tuple[dict[str, Any], OfficerSnapshot]
@@ -235,7 +237,42 @@ def recommend(ctx: ServiceContext, source: Source, case_id: str, top: int = 5,
                                  f"case {case_id} is {case['status']}; nothing to recommend")
     if top < 1:
         return []
-    return rank_officers(ctx, case, snap, top, travel or StraightLineEstimate.from_weights(w), w)
+    duty: dict[str, Any] = {}
+    if not isinstance(source, tuple):
+        snap, duty = _apply_roster(ctx, snap)
+    recs = rank_officers(ctx, case, snap, top, travel or StraightLineEstimate.from_weights(w), w)
+    return _with_duty_warnings(ctx, recs, snap, duty)
+
+
+def _apply_roster(ctx: ServiceContext, snap: OfficerSnapshot) -> tuple[OfficerSnapshot, dict[str, Any]]:
+    """Officers the roster has off duty now are not recommended, whatever their last status event says
+    (console/duty: the roster at the time of dispatch). Returns a copy; the cached snapshot stays untouched."""
+    from console.duty.availability import duty_infos
+    from console.duty.roster import OFF
+
+    with ctx.db.read_session() as s:
+        duty = duty_infos(s, ctx.clock.now_utc())
+    if not duty:
+        return snap, duty
+    off = np.array([duty.get(str(i)) is not None and duty[str(i)].state == OFF for i in snap.ids], dtype=bool)
+    return dataclasses.replace(snap, available=snap.available & ~off), duty
+
+
+def _with_duty_warnings(ctx: ServiceContext, recs: list[Recommendation], snap: OfficerSnapshot,
+                        duty: dict[str, Any]) -> list[Recommendation]:
+    from console.duty.availability import order_warnings
+
+    now = ctx.clock.now_utc()
+    index = {str(i): k for k, i in enumerate(snap.ids)}
+    out = []
+    for r in recs:
+        k = index[r.officer_id]
+        officer = {"id": r.officer_id, "name": r.name, "status": r.status}
+        warns = order_warnings(officer, duty.get(r.officer_id), int(snap.open_orders[k]), now, r.eta_s)
+        if warns:
+            r = dataclasses.replace(r, warnings=tuple(warns), reasons=[*r.reasons, *(f"⚠ {x.zh}" for x in warns)])
+        out.append(r)
+    return out
 
 
 def rank_officers(ctx: ServiceContext, case: dict[str, Any], snap: OfficerSnapshot, top: int, travel: TravelModel,

@@ -73,6 +73,8 @@ class CaseWriter:
         self._counters_new: set[str] = set()
         self._reporters: list[dict[str, Any]] = []
         self.appended: list[StoredEvent] = []
+        self.warnings: list[Any] = []  # DutyWarnings of the last assign/reassign (console.duty.availability)
+        self._roster_present: bool | None = None
 
     # ----------------------------------------------------------------- state cache
     def state(self, entity_type: str, entity_id: str) -> dict[str, Any] | None:
@@ -204,9 +206,12 @@ class CaseWriter:
             disposal_deadline is not None and now > disposal_deadline and CaseStatus(case["status"]).is_open)
         plan = plan_transition(self.ctx.workflow, view, action, actor.role, reason=reason, target=target)
         changes = plan.changes
+        self.warnings = []
         if action in ("assign", "reassign"):
             assert target is not None
             self._check_target(target, case, actor, now, payload or {})
+            if self.warnings:  # conflicting orders are flagged in the event itself (console/duty/availability.py)
+                payload = {**(payload or {}), "duty_warnings": [w.code for w in self.warnings]}
         self._apply_sla(case, plan.to_status, action, changes, now, payload or {})
         if action == "report_back" and disposal_deadline is not None and now > disposal_deadline:
             changes["overdue"] = True
@@ -246,11 +251,14 @@ class CaseWriter:
             name = officer.get("name", target)
             if not officer.get("active", True):
                 raise IllegalActionError(f"队员 {name} 已停用", f"officer {target} is deactivated")
-            if officer.get("status") in OFF_DUTY_STATUSES:
-                raise IllegalActionError(f"队员 {name}（{target}）不在岗，不能派遣",
-                                         f"officer {target} is off duty and cannot be assigned")
             override = payload.get(OVERRIDE_KEY)
             overridden = isinstance(override, str) and bool(override.strip())
+            duty = self._duty_info(target, now)  # the roster (console/duty) at the time of the assignment
+            if (officer.get("status") in OFF_DUTY_STATUSES or (duty is not None and duty.state == "off")) \
+                    and not overridden:
+                raise IllegalActionError(f"队员 {name}（{target}）不在岗，不能派遣；如确需派遣须填写理由",
+                                         f"officer {target} is off duty (status or roster) and cannot be assigned "
+                                         f"without an {OVERRIDE_KEY}")
             home, where = officer.get("subdistrict_code"), case.get("subdistrict_code")
             if home and where and home != where and not overridden:
                 home_name = self.ctx.geo.names.get(str(home), str(home))
@@ -265,12 +273,25 @@ class CaseWriter:
                     f"队员 {name}（{target}）无执法证，不能承办执法类案件“{cat.minor_name}”；如确需派遣须填写理由",
                     f"officer {target} lacks the law-enforcement certificate required for {cat.code}; "
                     f"give an {OVERRIDE_KEY} to assign anyway")
+            from console.duty.availability import active_orders_of, order_warnings
+
+            self.warnings = order_warnings(officer, duty, active_orders_of(self.session, target, str(case["id"])), now)
             return
         for kind in ("squad", "unit"):
             if self.state(kind, target) is not None:
                 return
         raise NotFoundError(f"派遣对象 {target} 不存在（应为队员、中队或处置单位编号）",
                             f"assignment target {target} is not a known officer, squad or unit")
+
+    def _duty_info(self, officer_id: str, now: datetime) -> Any:
+        """The officer's rostered state at ``now`` (None when no roster covers the day)."""
+        from console.duty.availability import duty_infos, roster_present
+
+        if self._roster_present is None:
+            self._roster_present = roster_present(self.session)
+        if not self._roster_present:
+            return None
+        return duty_infos(self.session, now, [officer_id]).get(officer_id)
 
     def _apply_sla(self, case: dict[str, Any], to_status: CaseStatus, action: str, changes: dict[str, Any],
                    now: datetime, payload: dict[str, Any]) -> None:

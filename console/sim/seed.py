@@ -122,6 +122,14 @@ def seed_demo(db: Database, options: SeedOptions, progress: Progress | None = No
         _end_of_history_status(w, world, now)
         w.flush()
 
+    say("rostering the squads (排班)…")
+    from console.duty.demo import seed_roster
+
+    with db.session() as s:
+        w = CaseWriter(s, ctx)
+        seed_roster(w, world.squads, world.officers_by_squad, world.officer_shift, now)
+        w.flush()
+
     elapsed = time.perf_counter() - started
     return {
         "cases": stats["cases"],

@@ -19,6 +19,7 @@ import numpy as np
 from sqlalchemy import insert, select
 
 from console.domain.enums import CaseStatus, Role, SourceChannel
+from console.duty.roster import RosterService, apply_roster_status
 from console.errors import DomainError
 from console.geo.projection import lonlat_wgs84_to_xy_m, xy_m_to_lonlat_wgs84
 from console.services.actor import Actor
@@ -32,6 +33,7 @@ from console.storage.models import CaseRow, OfficerRow, PositionRow
 SPEED_MPS = {"walk": 1.3, "ebike": 4.5, "car": 7.0}
 PATROL_FACTOR = 0.45  # patrols move slower than travel to a job
 POSITION_LOG_EVERY_S = 30.0
+ROSTER_TICK_S = 60.0
 ARRIVE_WITHIN_M = 25.0
 
 
@@ -121,6 +123,26 @@ class Simulator:
         self.next_action: dict[str, datetime] = {}
         self._since_position_log = 0.0
         self._pending_positions: list[dict[str, Any]] = []
+        self._roster = RosterService(self.ctx)
+        self._next_roster_tick: datetime | None = None
+
+    def _roster_tick(self, w: CaseWriter, now: datetime) -> None:
+        """Once a simulated minute, officers follow the roster (console/duty): on at the start of their shift (and
+        sign in, 签到), on a break, off at the end once their job is done (and sign out)."""
+        if self._next_roster_tick is not None and now < self._next_roster_tick:
+            return
+        self._next_roster_tick = now + timedelta(seconds=ROSTER_TICK_S)
+        for oid, status in apply_roster_status(w, self._roster, now, self.ids):
+            i = self.index.get(oid)
+            if i is None:
+                continue
+            before, self.status[i] = self.status[i], status
+            if before == "off_duty" and status == "on_duty_idle":
+                w.upsert_entity("officer", oid, {"signed_in_utc": now.isoformat()}, Actor(Role.HANDLER, oid),
+                                action="sign_in", ts_utc=now)
+            elif status == "off_duty":
+                w.upsert_entity("officer", oid, {"signed_out_utc": now.isoformat()}, Actor(Role.HANDLER, oid),
+                                action="sign_out", ts_utc=now)
 
     # ------------------------------------------------------------------ main loop
     def step(self, dt_real_s: float) -> StepResult:
@@ -132,6 +154,7 @@ class Simulator:
         moved = self._move(dt, now)
         with self.ctx.db.session() as s:
             w = CaseWriter(s, self.ctx)
+            self._roster_tick(w, now)
             self._new_cases(w, dt, now)
             self._colleagues(w, now)
             self._field(w, now)
@@ -185,7 +208,7 @@ class Simulator:
     def _move(self, dt: float, now: datetime) -> np.ndarray:
         if not self.ids or dt <= 0:
             return np.array([], dtype=int)
-        active = np.array([s != "off_duty" for s in self.status])
+        active = np.array([s not in ("off_duty", "on_break") for s in self.status])
         speed = self.speed_mps * PATROL_FACTOR
         for oid, job in self.jobs.items():
             i = self.index[oid]

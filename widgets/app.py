@@ -9,6 +9,7 @@ import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QIcon
@@ -73,6 +74,14 @@ def save_screenshot(window: MainWindow, path: str) -> bool:
     return bool(pixmap.save(str(out), "PNG"))
 
 
+def _drill_mode(db_url: str) -> Any:
+    try:
+        from widgets.drill_mode import detect
+    except ImportError:  # training feature not in this build
+        return None
+    return detect(db_url)
+
+
 def run_demo(args: argparse.Namespace) -> int:
     """Open the console on the demo world; returns the process exit code."""
     from console.storage.db import resolve_db_url
@@ -101,8 +110,11 @@ def run_demo(args: argparse.Namespace) -> int:
         clock = SimClock(datetime.now(UTC).replace(microsecond=0))
     except ImportError:  # simulator not available: wall clock
         clock = None
-    window.start_loading(LoadOptions(db_url=resolve_db_url(getattr(args, "db", None)), seed_days=DEFAULT_SEED_DAYS),
-                         clock)
+    db_url = resolve_db_url(getattr(args, "db", None))
+    drill = _drill_mode(db_url)  # a drill sandbox runs on the drill's clock (widgets/drill_mode.py)
+    if drill is not None:
+        clock = drill.clock
+    window.start_loading(LoadOptions(db_url=db_url, seed_days=DEFAULT_SEED_DAYS), clock)
     status = {"code": 0}
     speed = float(getattr(args, "speed", 1.0) or 1.0)
     screenshot = getattr(args, "screenshot", None)
@@ -116,7 +128,9 @@ def run_demo(args: argparse.Namespace) -> int:
         app.quit()
 
     def on_loaded() -> None:
-        if clock is not None:
+        if drill is not None:
+            drill.start(window, speed if getattr(args, "speed", None) not in (None, 1.0) else None)
+        elif clock is not None:
             window.start_simulator(speed)
         if screenshot:
             window.select_first_in_queue(fly=False)  # a demo picture shows the details panel at work

@@ -81,6 +81,7 @@ class MainWindow(QMainWindow):
         self.search_index: SearchIndex | None = None
         self.actions_ctl: CaseActionController | None = None
         self.sim_runner: Any = None
+        self.user_name = DEMO_USER  # who acts at this seat (a drill sets the trainee: widgets/drill_mode.py)
         self.dispatch_ui: Any = None  # widgets.recommend_panel.DispatchUi once a world is attached
         self.feed_error: str | None = None
         self.selected_case: str | None = None
@@ -494,7 +495,7 @@ class MainWindow(QMainWindow):
         return Role(str(self.role_combo.currentData() or Role.DISPATCHER.value))
 
     def current_actor(self) -> Actor:
-        return Actor(self.current_role(), DEMO_USER)
+        return Actor(self.current_role(), self.user_name)
 
     def set_role(self, role: Role) -> None:
         idx = self.role_combo.findData(role.value)
@@ -598,7 +599,7 @@ class MainWindow(QMainWindow):
         return self.tr("数据库：%1 %2").replace("%1", kind).replace("%2", self.tr("正常") if ok else self.tr("异常"))
 
     def _update_user_label(self) -> None:
-        self.user_label.setText(self.tr("用户：%1（%2）").replace("%1", DEMO_USER)
+        self.user_label.setText(self.tr("用户：%1（%2）").replace("%1", self.user_name)
                                 .replace("%2", role_text(self.current_role())))
 
     # =============================================================== persistence

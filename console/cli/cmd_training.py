@@ -40,6 +40,7 @@ def register(sub: Any) -> None:
     p.add_argument("--overwrite", action="store_true", help="replace an existing sandbox file")
     p.add_argument("--run", action="store_true", help="play the drill headless to its end after preparing it")
     p.add_argument("--open", action="store_true", help="open the console on the sandbox (drill clock and banner)")
+    p.add_argument("--trainee", help="the trainee's user name at this seat (default: $URBANOPS_TRAINEE, login name)")
     p.set_defaults(handler=drill_start)
 
     p = actions.add_parser("run", help="play a prepared drill headless (field simulation + injections)")
@@ -138,7 +139,12 @@ def drill_start(args: argparse.Namespace) -> int:
     if args.run:
         return drill_run(argparse.Namespace(sandbox=args.sandbox, until=None, tick=10.0, no_field=False))
     if args.open:
+        import os
+
         from console.cli.commands import demo
+
+        if args.trainee:
+            os.environ["URBANOPS_TRAINEE"] = args.trainee
 
         return demo(argparse.Namespace(db=_sqlite_url(args.sandbox), lang=None, speed=args.speed, screenshot=None,
                                        quit_after=None, theme=None))

@@ -268,10 +268,23 @@ def set_drill_status(ctx: ServiceContext, drill_id: str, status: str, ts_utc: da
         w.flush()
 
 
+def drill_start_utc(db: Database) -> datetime:
+    """Where a drill's clock starts: its moment, or the time of its latest event when it is resumed."""
+    drill = drill_of(db)
+    if drill is None:
+        raise ValidationError("该数据库不是演练沙盘", "this database is not a drill sandbox")
+    start = eventstore.as_utc(datetime.fromisoformat(str(drill["at_utc"])))
+    with db.read_session() as s:
+        last = eventstore.read(s, eventstore.last_seq(s) - 1)
+    return max(start, last[-1].ts_utc) if last else start
+
+
 class DrillRunner:
     """Sim time at ``speed`` from the drill's start: field simulation without virtual dispatching, plus injection."""
 
-    def __init__(self, db: Database, speed: float | None = None, simulate_field: bool = True) -> None:
+    def __init__(self, db: Database, speed: float | None = None, simulate_field: bool = True,
+                 ctx: ServiceContext | None = None) -> None:
+        """``ctx`` (whose clock must be a SimClock at ``drill_start_utc(db)``) lets a console share the drill clock."""
         from console.sim.simulator import SimClock
 
         drill = drill_of(db)
@@ -280,13 +293,15 @@ class DrillRunner:
         self.drill = drill
         self.drill_id = str(drill["id"])
         self.end_utc = eventstore.as_utc(datetime.fromisoformat(str(drill["end_utc"])))
-        start = eventstore.as_utc(datetime.fromisoformat(str(drill["at_utc"])))
-        with db.read_session() as s:
-            last = eventstore.read(s, eventstore.last_seq(s) - 1)
-        if last and last[-1].ts_utc > start:
-            start = last[-1].ts_utc  # resuming a drill: continue from where its log stands
-        self.clock = SimClock(start)
-        self.ctx = ServiceContext(db, clock=self.clock)
+        if ctx is not None:
+            if not isinstance(ctx.clock, SimClock):
+                raise TypeError("DrillRunner needs a ServiceContext whose clock is a SimClock")
+            self.clock = ctx.clock
+            self.ctx = ctx
+        else:
+            self.clock = SimClock(drill_start_utc(db))
+            self.ctx = ServiceContext(db, clock=self.clock)
+        start = self.clock.now_utc()
         self.speed = float(speed if speed is not None else drill.get("speed") or 1.0)
         self.injector = Injector(self.ctx, self.drill_id)
         self.sim: Any = None

@@ -421,173 +421,264 @@
     </message>
 </context>
 <context>
+    <name>DrillMode</name>
+    <message>
+        <location filename="../../widgets/drill_mode.py" line="138" />
+        <source>演练</source>
+        <translation>Drill</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drill_mode.py" line="146" />
+        <source>演练成绩…</source>
+        <translation>Drill results…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drill_mode.py" line="155" />
+        <source>已结束</source>
+        <translation>finished</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drill_mode.py" line="155" />
+        <source>进行中</source>
+        <translation>running</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drill_mode.py" line="157" />
+        <source>演练模式 %1 · 演练时间 %2 · ×%3 · 学员 %4 · 待到达案件 %5 · %6</source>
+        <translation>DRILL %1 · drill time %2 · ×%3 · trainee %4 · cases still to come %5 · %6</translation>
+    </message>
+</context>
+<context>
+    <name>DrillResultsDialog</name>
+    <message>
+        <location filename="../../widgets/drill_mode.py" line="176" />
+        <source>演练成绩</source>
+        <translation>Drill results</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drill_mode.py" line="181" />
+        <source>学员</source>
+        <translation>Trainee</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drill_mode.py" line="181" />
+        <source>得分</source>
+        <translation>Score</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drill_mode.py" line="181" />
+        <source>派遣</source>
+        <translation>Dispatched</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drill_mode.py" line="181" />
+        <source>按时</source>
+        <translation>On time</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drill_mode.py" line="181" />
+        <source>平均响应(分)</source>
+        <translation>Mean response (min)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drill_mode.py" line="182" />
+        <source>平均到场(分)</source>
+        <translation>Mean arrival (min)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drill_mode.py" line="182" />
+        <source>跨辖区</source>
+        <translation>Outside jurisdiction</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drill_mode.py" line="182" />
+        <source>资质不符</source>
+        <translation>Not qualified</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drill_mode.py" line="182" />
+        <source>同实际派遣</source>
+        <translation>Same as real</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drill_mode.py" line="187" />
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/drill_mode.py" line="214" />
+        <source>演练 %1：学员 %2 人，未派遣案件 %3 件，尚未到达 %4 件</source>
+        <translation>Drill %1: %2 trainees, %3 cases not dispatched, %4 not yet arrived</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../widgets/main_window.py" line="93" />
-        <location filename="../../widgets/main_window.py" line="124" />
+        <location filename="../../widgets/main_window.py" line="94" />
+        <location filename="../../widgets/main_window.py" line="125" />
         <source>长宁区城管指挥调度台</source>
         <translation>Changning Urban Management Dispatch Console</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="120" />
+        <location filename="../../widgets/main_window.py" line="121" />
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="129" />
+        <location filename="../../widgets/main_window.py" line="130" />
         <source>搜索：案件编号、队员、网格、街道/社区、地铁站（Ctrl+F）</source>
         <translation>Search: case id, officer, grid, subdistrict/community, metro station (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="141" />
+        <location filename="../../widgets/main_window.py" line="142" />
         <source>全区</source>
         <translation>District</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="143" />
+        <location filename="../../widgets/main_window.py" line="144" />
         <source>显示长宁全区（Ctrl+H）</source>
         <translation>Show the whole district (Ctrl+H)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="150" />
+        <location filename="../../widgets/main_window.py" line="151" />
         <source>当前岗位</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="172" />
-        <location filename="../../widgets/main_window.py" line="224" />
+        <location filename="../../widgets/main_window.py" line="173" />
+        <location filename="../../widgets/main_window.py" line="225" />
         <source>案件队列</source>
         <translation>Case queue</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="173" />
+        <location filename="../../widgets/main_window.py" line="174" />
         <source>详情</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="176" />
+        <location filename="../../widgets/main_window.py" line="177" />
         <source>加载中…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="178" />
-        <location filename="../../widgets/main_window.py" line="293" />
+        <location filename="../../widgets/main_window.py" line="179" />
+        <location filename="../../widgets/main_window.py" line="294" />
         <source>队员</source>
         <translation>Officers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="179" />
+        <location filename="../../widgets/main_window.py" line="180" />
         <source>图层</source>
         <translation>Layers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="180" />
+        <location filename="../../widgets/main_window.py" line="181" />
         <source>队员与图层</source>
         <translation>Officers and layers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="182" />
+        <location filename="../../widgets/main_window.py" line="183" />
         <source>事件动态</source>
         <translation>Event ticker</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="207" />
+        <location filename="../../widgets/main_window.py" line="208" />
         <source>正在启动…</source>
         <translation>Starting…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="220" />
+        <location filename="../../widgets/main_window.py" line="221" />
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="228" />
+        <location filename="../../widgets/main_window.py" line="229" />
         <source>仅看超期</source>
         <translation>Overdue only</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="272" />
+        <location filename="../../widgets/main_window.py" line="273" />
         <source>加载失败：%1</source>
         <translation>Loading failed: %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="274" />
+        <location filename="../../widgets/main_window.py" line="275" />
         <source>数据库：异常</source>
         <translation>Database: error</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="323" />
+        <location filename="../../widgets/main_window.py" line="324" />
         <source>已加载：案件 %1 件（在办 %2），队员 %3 人</source>
         <translation>Loaded: %1 cases (%2 open), %3 officers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="476" />
+        <location filename="../../widgets/main_window.py" line="477" />
         <source>未找到：%1</source>
         <translation>Not found: %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="526" />
+        <location filename="../../widgets/main_window.py" line="527" />
         <source>当前岗位对该案件没有此操作</source>
         <translation>Your role has no such action on this case</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="532" />
+        <location filename="../../widgets/main_window.py" line="533" />
         <source>已执行“%1”：%2</source>
         <translation>Done “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="540" />
+        <location filename="../../widgets/main_window.py" line="541" />
         <source>“%1”未执行：%2</source>
         <translation>“%1” refused: %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="577" />
+        <location filename="../../widgets/main_window.py" line="578" />
         <source>北京时间</source>
         <translation>CST</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="582" />
+        <location filename="../../widgets/main_window.py" line="583" />
         <source>数据源：异常 %1</source>
         <translation>Feed: error %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="585" />
+        <location filename="../../widgets/main_window.py" line="586" />
         <source>数据源：未连接</source>
         <translation>Feed: not connected</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="588" />
+        <location filename="../../widgets/main_window.py" line="589" />
         <source>数据源：模拟器启动中</source>
         <translation>Feed: simulator starting</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="590" />
-        <location filename="../../widgets/main_window.py" line="598" />
+        <location filename="../../widgets/main_window.py" line="591" />
+        <location filename="../../widgets/main_window.py" line="599" />
         <source>正常</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="590" />
+        <location filename="../../widgets/main_window.py" line="591" />
         <source>延迟 %1 秒</source>
         <translation>%1 s behind</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="592" />
+        <location filename="../../widgets/main_window.py" line="593" />
         <source>数据源：模拟器 ×%1 %2</source>
         <translation>Feed: simulator ×%1 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="598" />
+        <location filename="../../widgets/main_window.py" line="599" />
         <source>数据库：%1 %2</source>
         <translation>Database: %1 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="598" />
+        <location filename="../../widgets/main_window.py" line="599" />
         <source>异常</source>
         <translation>error</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="601" />
+        <location filename="../../widgets/main_window.py" line="602" />
         <source>用户：%1（%2）</source>
         <translation>User: %1 (%2)</translation>
     </message>
@@ -703,7 +794,7 @@
     <message>
         <location filename="../../widgets/recommend_panel.py" line="92" />
         <source>派遣</source>
-        <translation>Dispatch</translation>
+        <translation>Dispatched</translation>
     </message>
 </context>
 <context>
@@ -901,7 +992,7 @@
     <message>
         <location filename="../../widgets/_domain_strings.py" line="44" />
         <source>派遣</source>
-        <translation>Dispatch</translation>
+        <translation>Dispatched</translation>
     </message>
     <message>
         <location filename="../../widgets/_domain_strings.py" line="45" />

@@ -358,6 +358,18 @@ class MapCanvas(QWidget):
                 return hit
         return None
 
+    def viewport_widget(self) -> QWidget:
+        """The widget that receives mouse and drag events over the map (for event filters such as drops)."""
+        return self._view.viewport()
+
+    def view_pos_to_m(self, view_pos: QPoint) -> tuple[float, float]:
+        """Map metres (EPSG:4549) under a viewport pixel position."""
+        return self._scene_to_m(self._view.mapToScene(view_pos))
+
+    def m_to_view_pos(self, x_m: float, y_m: float) -> QPoint:
+        """The viewport pixel position of a map point (inverse of :meth:`view_pos_to_m`)."""
+        return self._view.mapFromScene(self._vb.mapViewToScene(QPointF(x_m, y_m)))
+
     def _scene_to_m(self, scene_pos: QPointF) -> tuple[float, float]:
         p = self._vb.mapSceneToView(scene_pos)
         return (p.x(), p.y())

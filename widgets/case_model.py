@@ -6,11 +6,19 @@ by :meth:`CaseTableModel.tick` once a second.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QMimeData,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 from PySide6.QtGui import QBrush, QColor
 
 from console.city.deadlines import effective_deadline
@@ -55,6 +63,16 @@ def is_due_within(case: dict[str, Any], now_utc: datetime, within_s: float) -> b
         return False
     left = sla_seconds_left(case, now_utc)
     return left is not None and 0 <= left <= within_s
+
+
+CASE_IDS_MIME = "application/x-urbanops-case-ids"
+
+
+def case_ids_from_mime(mime: QMimeData) -> list[str]:
+    """The case ids a drag carries (empty when it carries none)."""
+    if not mime.hasFormat(CASE_IDS_MIME):
+        return []
+    return [line for line in bytes(mime.data(CASE_IDS_MIME).data()).decode().splitlines() if line]
 
 
 class CaseTableModel(QAbstractTableModel):
@@ -105,6 +123,20 @@ class CaseTableModel(QAbstractTableModel):
         return self._row_of.get(case_id)
 
     # --------------------------------------------------------------- Qt model API
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        base = super().flags(index)
+        return base | Qt.ItemFlag.ItemIsDragEnabled if index.isValid() else base
+
+    def mimeTypes(self) -> list[str]:
+        return [CASE_IDS_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:  # type: ignore[override]
+        """Dragged rows carry their case ids (one per line), for drag-to-assign onto an officer."""
+        rows = sorted({i.row() for i in indexes if i.isValid()})
+        mime = QMimeData()
+        mime.setData(CASE_IDS_MIME, "\n".join(self._ids[r] for r in rows).encode())
+        return mime
+
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._ids)
 

@@ -69,7 +69,9 @@ class CaseQueue(QWidget):
         self.table.setSortingEnabled(True)
         self.table.setAlternatingRowColors(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)  # Ctrl/Shift: batch assign
+        self.table.setDragEnabled(True)  # drag rows onto an officer (board or map) to assign them
+        self.table.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(24)
@@ -176,6 +178,11 @@ class CaseQueue(QWidget):
     # --------------------------------------------------------------- selection
     def visible_case_ids(self) -> list[str]:
         return [str(self.proxy.index(r, 0).data(CASE_ID_ROLE)) for r in range(self.proxy.rowCount())]
+
+    def selected_case_ids(self) -> list[str]:
+        """The selected rows' case ids in the queue's order (Ctrl/Shift-click selects several)."""
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [str(self.proxy.index(r, 0).data(CASE_ID_ROLE)) for r in rows]
 
     def select_case(self, case_id: str) -> bool:
         if self.model is None:

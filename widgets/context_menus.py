@@ -47,7 +47,15 @@ def officer_menu(window: MainWindow, officer_id: str) -> QMenu:
     menu.addAction(QCoreApplication.translate("ContextMenus", "复制队员编号"), lambda: QApplication.clipboard().setText(officer_id))
     loaded = window.loaded
     case_id = window.selected_case
-    if loaded is not None and case_id and loaded.world.cases.get(case_id, {}).get("status") in ASSIGNABLE_STATUSES:
+    batch = [cid for cid in window.queue.selected_case_ids()
+             if loaded is not None and loaded.world.cases.get(cid, {}).get("status") in ASSIGNABLE_STATUSES]
+    if len(batch) > 1:
+        from widgets.batch_assign import assign_cases
+
+        menu.addSeparator()
+        menu.addAction(QCoreApplication.translate("ContextMenus", "派遣所选 %1 件案件给该队员").replace(
+            "%1", str(len(batch))), lambda: assign_cases(window, batch, officer_id))
+    elif loaded is not None and case_id and loaded.world.cases.get(case_id, {}).get("status") in ASSIGNABLE_STATUSES:
         roles_actions = available_actions(loaded.ctx, "filed", window.current_role())
         if "assign" in roles_actions and window.actions_ctl is not None:
             ctl = window.actions_ctl

@@ -170,4 +170,8 @@ EN: dict[str, str] = {
     # queue: due soon
     "1 小时内到期": "Due within 1 h",
     "未超期、当前环节 1 小时内到期的案件（即将超期）": "Cases not yet overdue whose current step falls due within the hour",
+    # batch assign (widgets/batch_assign.py)
+    "已派遣 %1 件给 %2": "Dispatched %1 to %2",
+    "；%1 件未派遣（%2：%3）": "; %1 not dispatched (%2: %3)",
+    "派遣所选 %1 件案件给该队员": "Dispatch the %1 selected cases to this officer",
 }

@@ -239,9 +239,11 @@ class MainWindow(QMainWindow):
             self.shortcut_actions[keys] = act
 
     def _wire(self) -> None:
+        from widgets.batch_assign import install_batch_assign
         from widgets.context_menus import install_context_menus
 
         install_context_menus(self)
+        install_batch_assign(self)
         self.queue.caseSelected.connect(lambda cid: self.select_case(cid, source="queue"))
         self.map.caseClicked.connect(lambda cid: self.select_case(cid, source="map"))
         self.map.officerClicked.connect(lambda oid: self.select_officer(oid, source="map"))
@@ -289,6 +291,9 @@ class MainWindow(QMainWindow):
         self.queue.restore_filters(self.settings())
         self.officers = OfficerBoard(world, self)
         self.officers.officerSelected.connect(lambda oid: self.select_officer(oid, source="board"))
+        from widgets.batch_assign import connect_officer_board
+
+        connect_officer_board(self)
         idx = self.side_tabs.indexOf(self.officer_holder)
         self.side_tabs.removeTab(idx)
         self.side_tabs.insertTab(0, self.officers, self.tr("队员"))

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QPoint, QTimer, Signal
-from PySide6.QtGui import QPixmap
+from PySide6.QtCore import QEvent, QObject, QPoint, QTimer, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QPixmap
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from console.world import World
@@ -21,6 +21,7 @@ from maps.layer_base import MapLayer
 from maps.point_layer import PointLayer
 from maps.symbology import CameraSymbology, CaseSymbology, OfficerSymbology, SensorSymbology, WorkroomSymbology
 from maps.theme import theme_named
+from widgets.case_model import case_ids_from_mime
 from widgets.layer_panel import LayerInfo
 
 # taxonomy "domain" → the map's case pictogram
@@ -45,6 +46,7 @@ class MapPanel(QWidget):
     featureClicked = Signal(str, str)
     caseContextRequested = Signal(str, QPoint)  # case id, global position (right click on a case symbol)
     officerContextRequested = Signal(str, QPoint)  # officer id, global position
+    casesDroppedOnOfficer = Signal(list, str)  # case ids dragged from the queue, the officer symbol they fell on
     cursorMoved = Signal(float, float)
 
     def __init__(self, theme: str = "dark", parent: QWidget | None = None) -> None:
@@ -64,6 +66,8 @@ class MapPanel(QWidget):
         self._timer.start()
         self.canvas.feature_clicked.connect(self._on_clicked)
         self.canvas.feature_context_requested.connect(self._on_context)
+        self.canvas.viewport_widget().setAcceptDrops(True)
+        self.canvas.viewport_widget().installEventFilter(self)
         self.canvas.cursor_moved.connect(self.cursorMoved)
 
     # --------------------------------------------------------------- building
@@ -199,6 +203,30 @@ class MapPanel(QWidget):
 
     def zoom_to_lonlat_bounds(self, b: tuple[float, float, float, float]) -> None:
         self.canvas.zoom_to_lonlat_bounds(*b)
+
+    def officer_at_view_pos(self, pos: QPoint) -> str | None:
+        """The officer symbol under a viewport position, if any (clusters do not count)."""
+        hit = self.canvas.hit_test(*self.canvas.view_pos_to_m(pos))
+        if hit is None or hit.is_cluster or hit.layer_name != OFFICER_LAYER:
+            return None
+        return hit.feature_id
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Queue rows dropped on an officer symbol become ``casesDroppedOnOfficer``."""
+        if watched is self.canvas.viewport_widget() and isinstance(event, (QDragEnterEvent, QDragMoveEvent,
+                                                                             QDropEvent)):
+            ids = case_ids_from_mime(event.mimeData())
+            if not ids:
+                return super().eventFilter(watched, event)
+            oid = self.officer_at_view_pos(event.position().toPoint())
+            if oid is None and event.type() != QEvent.Type.DragEnter:
+                event.ignore()
+                return True
+            event.acceptProposedAction()
+            if event.type() == QEvent.Type.Drop and oid is not None:
+                self.casesDroppedOnOfficer.emit(ids, oid)
+            return True
+        return super().eventFilter(watched, event)
 
     def _on_context(self, layer: str, fid: str, global_pos: QPoint) -> None:
         if layer in (CASE_LAYER, CLOSED_LAYER):

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QBrush
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from console.world import World
+from widgets.case_model import case_ids_from_mime
 from widgets.labels import officer_status_text, post_text
 from widgets.theme import officer_status_colour
 
@@ -40,6 +41,7 @@ class OfficerBoard(QWidget):
     """Tree by squad; emits ``officerSelected(id)`` when the user picks an officer."""
 
     officerSelected = Signal(str)
+    casesDropped = Signal(list, str)  # case ids dragged from the queue, the officer they were dropped on
 
     def __init__(self, world: World, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -51,7 +53,7 @@ class OfficerBoard(QWidget):
         self.tree.setUniformRowHeights(True)
         self.tree.header().setStretchLastSection(False)
         self.tree.setColumnWidth(0, 150)
-        self.tree.setColumnWidth(1, 80)
+        self.tree.setColumnWidth(1, 100)
         self.tree.setColumnWidth(2, 50)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -60,6 +62,8 @@ class OfficerBoard(QWidget):
         self._items: dict[str, QTreeWidgetItem] = {}
         self._dirty = True
         self.tree.itemSelectionChanged.connect(self._on_selection)
+        self.tree.viewport().setAcceptDrops(True)
+        self.tree.viewport().installEventFilter(self)
         self._timer = QTimer(self)
         self._timer.setInterval(2000)
         self._timer.timeout.connect(self.refresh_if_dirty)
@@ -133,3 +137,23 @@ class OfficerBoard(QWidget):
             oid = items[0].data(0, OFFICER_ID_ROLE)
             if oid:
                 self.officerSelected.emit(str(oid))
+
+    def officer_at(self, pos: object) -> str | None:
+        """The officer id of the row at a viewport position (None over a squad row or empty space)."""
+        item = self.tree.itemAt(pos)  # type: ignore[call-overload]
+        oid = item.data(0, OFFICER_ID_ROLE) if item is not None else None
+        return str(oid) if oid else None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Drops of queue rows onto an officer row become ``casesDropped`` (the window assigns them)."""
+        if watched is self.tree.viewport() and isinstance(event, (QDragEnterEvent, QDragMoveEvent, QDropEvent)):
+            ids = case_ids_from_mime(event.mimeData())
+            oid = self.officer_at(event.position().toPoint())
+            if not ids or (oid is None and event.type() != QEvent.Type.DragEnter):
+                event.ignore()
+                return True
+            event.acceptProposedAction()
+            if event.type() == QEvent.Type.Drop and oid is not None:
+                self.casesDropped.emit(ids, oid)
+            return True
+        return super().eventFilter(watched, event)

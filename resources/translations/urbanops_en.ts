@@ -24,6 +24,19 @@
     </message>
 </context>
 <context>
+    <name>BatchAssign</name>
+    <message>
+        <location filename="../../widgets/batch_assign.py" line="27" />
+        <source>已派遣 %1 件给 %2</source>
+        <translation>Dispatched %1 to %2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/batch_assign.py" line="31" />
+        <source>；%1 件未派遣（%2：%3）</source>
+        <translation>; %1 not dispatched (%2: %3)</translation>
+    </message>
+</context>
+<context>
     <name>CameraTile</name>
     <message>
         <location filename="../../widgets/video/tile.py" line="122" />
@@ -200,7 +213,7 @@
         <translation>Filter id/address</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_queue.py" line="173" />
+        <location filename="../../widgets/case_queue.py" line="175" />
         <source>%1 / %2 件</source>
         <translation>%1 / %2 cases</translation>
     </message>
@@ -208,42 +221,42 @@
 <context>
     <name>CaseTableModel</name>
     <message>
-        <location filename="../../widgets/case_model.py" line="117" />
+        <location filename="../../widgets/case_model.py" line="149" />
         <source>案件编号</source>
         <translation>Case id</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_model.py" line="117" />
+        <location filename="../../widgets/case_model.py" line="149" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_model.py" line="117" />
+        <location filename="../../widgets/case_model.py" line="149" />
         <source>类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_model.py" line="117" />
+        <location filename="../../widgets/case_model.py" line="149" />
         <source>街道</source>
         <translation>Subdistrict</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_model.py" line="117" />
+        <location filename="../../widgets/case_model.py" line="149" />
         <source>来源</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_model.py" line="118" />
+        <location filename="../../widgets/case_model.py" line="150" />
         <source>紧急度</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_model.py" line="118" />
+        <location filename="../../widgets/case_model.py" line="150" />
         <source>处置人</source>
         <translation>Assignee</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_model.py" line="118" />
+        <location filename="../../widgets/case_model.py" line="150" />
         <source>时限</source>
         <translation>SLA</translation>
     </message>
@@ -331,7 +344,12 @@
         <translation>Copy officer id</translation>
     </message>
     <message>
-        <location filename="../../widgets/context_menus.py" line="55" />
+        <location filename="../../widgets/context_menus.py" line="56" />
+        <source>派遣所选 %1 件案件给该队员</source>
+        <translation>Dispatch the %1 selected cases to this officer</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/context_menus.py" line="63" />
         <source>派遣当前案件 %1 给该队员</source>
         <translation>Dispatch the selected case %1 to this officer</translation>
     </message>
@@ -562,7 +580,7 @@
     </message>
     <message>
         <location filename="../../widgets/main_window.py" line="179" />
-        <location filename="../../widgets/main_window.py" line="294" />
+        <location filename="../../widgets/main_window.py" line="299" />
         <source>队员</source>
         <translation>Officers</translation>
     </message>
@@ -597,88 +615,88 @@
         <translation>Overdue only</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="273" />
+        <location filename="../../widgets/main_window.py" line="275" />
         <source>加载失败：%1</source>
         <translation>Loading failed: %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="275" />
+        <location filename="../../widgets/main_window.py" line="277" />
         <source>数据库：异常</source>
         <translation>Database: error</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="324" />
+        <location filename="../../widgets/main_window.py" line="329" />
         <source>已加载：案件 %1 件（在办 %2），队员 %3 人</source>
         <translation>Loaded: %1 cases (%2 open), %3 officers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="477" />
+        <location filename="../../widgets/main_window.py" line="482" />
         <source>未找到：%1</source>
         <translation>Not found: %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="527" />
+        <location filename="../../widgets/main_window.py" line="532" />
         <source>当前岗位对该案件没有此操作</source>
         <translation>Your role has no such action on this case</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="533" />
+        <location filename="../../widgets/main_window.py" line="538" />
         <source>已执行“%1”：%2</source>
         <translation>Done “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="541" />
+        <location filename="../../widgets/main_window.py" line="546" />
         <source>“%1”未执行：%2</source>
         <translation>“%1” refused: %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="578" />
+        <location filename="../../widgets/main_window.py" line="583" />
         <source>北京时间</source>
         <translation>CST</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="583" />
+        <location filename="../../widgets/main_window.py" line="588" />
         <source>数据源：异常 %1</source>
         <translation>Feed: error %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="586" />
+        <location filename="../../widgets/main_window.py" line="591" />
         <source>数据源：未连接</source>
         <translation>Feed: not connected</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="589" />
+        <location filename="../../widgets/main_window.py" line="594" />
         <source>数据源：模拟器启动中</source>
         <translation>Feed: simulator starting</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="591" />
-        <location filename="../../widgets/main_window.py" line="599" />
+        <location filename="../../widgets/main_window.py" line="596" />
+        <location filename="../../widgets/main_window.py" line="604" />
         <source>正常</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="591" />
+        <location filename="../../widgets/main_window.py" line="596" />
         <source>延迟 %1 秒</source>
         <translation>%1 s behind</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="593" />
+        <location filename="../../widgets/main_window.py" line="598" />
         <source>数据源：模拟器 ×%1 %2</source>
         <translation>Feed: simulator ×%1 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="599" />
+        <location filename="../../widgets/main_window.py" line="604" />
         <source>数据库：%1 %2</source>
         <translation>Database: %1 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="599" />
+        <location filename="../../widgets/main_window.py" line="604" />
         <source>异常</source>
         <translation>error</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="602" />
+        <location filename="../../widgets/main_window.py" line="607" />
         <source>用户：%1（%2）</source>
         <translation>User: %1 (%2)</translation>
     </message>
@@ -686,32 +704,32 @@
 <context>
     <name>OfficerBoard</name>
     <message>
-        <location filename="../../widgets/officer_board.py" line="49" />
+        <location filename="../../widgets/officer_board.py" line="51" />
         <source>中队 / 队员</source>
         <translation>Squad / officer</translation>
     </message>
     <message>
-        <location filename="../../widgets/officer_board.py" line="49" />
+        <location filename="../../widgets/officer_board.py" line="51" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../widgets/officer_board.py" line="49" />
+        <location filename="../../widgets/officer_board.py" line="51" />
         <source>定位</source>
         <translation>Fix</translation>
     </message>
     <message>
-        <location filename="../../widgets/officer_board.py" line="85" />
+        <location filename="../../widgets/officer_board.py" line="89" />
         <source>未编组</source>
         <translation>No squad</translation>
     </message>
     <message>
-        <location filename="../../widgets/officer_board.py" line="118" />
+        <location filename="../../widgets/officer_board.py" line="122" />
         <source>在岗 %1/%2</source>
         <translation>On duty %1/%2</translation>
     </message>
     <message>
-        <location filename="../../widgets/officer_board.py" line="119" />
+        <location filename="../../widgets/officer_board.py" line="123" />
         <source>忙 %1</source>
         <translation>Busy %1</translation>
     </message>
@@ -1414,12 +1432,12 @@
         <translation>Subdistrict, community and grid boundaries are approximate, not official</translation>
     </message>
     <message>
-        <location filename="../../maps/canvas.py" line="428" />
+        <location filename="../../maps/canvas.py" line="440" />
         <source>注：%1</source>
         <translation>Note: %1</translation>
     </message>
     <message>
-        <location filename="../../maps/canvas.py" line="433" />
+        <location filename="../../maps/canvas.py" line="445" />
         <source>经度 %1°  纬度 %2°</source>
         <translation>Lon %1°  Lat %2°</translation>
     </message>

@@ -89,3 +89,28 @@ def test_existing_sandbox_is_refused(recording: Recording, tmp_path: Path) -> No
         restore_to(recording.url, T0, f"sqlite:///{target}")
     again = restore_to(recording.url, local(9, 10), f"sqlite:///{target}", overwrite=True)
     assert again.cases == 3  # A, B and C (created at 09:10 itself: ts ≤ t counts)
+
+
+@pytest.mark.postgres
+def test_restore_from_postgresql_reads_only(pg_url: str, tmp_path: Path) -> None:
+    """A PostgreSQL recording is opened in read-only transactions: the copy works, a write is refused."""
+    from console.storage.migrations_api import upgrade
+    from tests.training.conftest import record_morning
+
+    db = Database(make_engine(pg_url))
+    upgrade(db)
+    ids = record_morning(db)
+    with db.read_session() as s:
+        head_before = eventstore.last_seq(s)
+    db.dispose()
+    report = restore_to(pg_url, T0, f"sqlite:///{tmp_path / 'sandbox.db'}")
+    assert report.cases == 1 and report.officers_placed == 2
+    ro = open_source_readonly(pg_url)
+    with pytest.raises(Exception, match="read-only"), ro.engine.begin() as conn:
+        conn.execute(text("DELETE FROM events"))
+    ro.dispose()
+    db = Database(make_engine(pg_url))
+    with db.read_session() as s:
+        assert eventstore.last_seq(s) == head_before
+        assert s.get(CaseRow, ids["D"]) is not None
+    db.dispose()

@@ -8,24 +8,11 @@ from PySide6.QtGui import QDragMoveEvent, QDropEvent
 
 from console.domain.enums import Role
 from console.geo.projection import lonlat_wgs84_to_xy_m
-from console.services.actor import Actor
-from console.services.writer import CaseWriter
+from tests.dispatch.conftest import file_case
 from widgets.case_model import CASE_IDS_MIME, case_ids_from_mime
 from widgets.context_menus import officer_menu
 
 pytestmark = pytest.mark.gui
-
-
-def _file_case_at(window, lon: float, lat: float) -> str:  # type: ignore[no-untyped-def]
-    ctx = window.loaded.ctx
-    with ctx.db.session() as s:
-        w = CaseWriter(s, ctx)
-        cid = str(w.create_case(category="E0101", lon=lon, lat=lat, source="inspector",
-                                actor=Actor(Role.INSPECTOR, "i"))["id"])
-        w.act(cid, "accept", Actor(Role.CALL_TAKER, "c"))
-        w.act(cid, "file", Actor(Role.SHIFT_LEADER, "z"))
-        w.flush()
-    return cid
 
 
 def _pick(window, qtbot):  # type: ignore[no-untyped-def]
@@ -36,8 +23,8 @@ def _pick(window, qtbot):  # type: ignore[no-untyped-def]
                   and o.get("lon") is not None)
     far = next(c for _, c in sorted(world.cases.items()) if c.get("subdistrict_code") != o.get("subdistrict_code"))
     near = [c for _, c in sorted(world.cases.items()) if c.get("subdistrict_code") == o.get("subdistrict_code")][:2]
-    inside = [_file_case_at(window, float(c["lon"]), float(c["lat"])) for c in near]
-    outside = _file_case_at(window, float(far["lon"]), float(far["lat"]))
+    inside = [file_case(window.loaded.ctx, lon=float(c["lon"]), lat=float(c["lat"])) for c in near]
+    outside = file_case(window.loaded.ctx, lon=float(far["lon"]), lat=float(far["lat"]))
     world.tail(window.loaded.ctx.db)
     qtbot.waitUntil(lambda: all(window.queue.model.row_of(c) is not None for c in [*inside, outside]), timeout=10_000)
     assert all(world.cases[c]["subdistrict_code"] == o["subdistrict_code"] for c in inside)

@@ -19,7 +19,7 @@ from console.replay.source import from_epoch_s, to_epoch_s
 from console.world import World
 
 SPEEDS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0)
-FOLD_FORWARD_MAX = 2_000  # beyond this many new events a checkpoint restore is cheaper than folding forward
+FOLD_FORWARD_MAX = 200  # beyond this many new events a checkpoint restore is cheaper than folding forward
 
 
 @dataclass

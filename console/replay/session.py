@@ -25,6 +25,7 @@ Progress = Callable[[float, str], None]
 TRACK_LOOKBACK = timedelta(minutes=15)  # fixes before the period start, so officers are placed at its first instant
 TRACK_CHUNK = timedelta(hours=2)
 DEFAULT_PERIOD = timedelta(days=1)
+KPI_LOOKBACK = timedelta(days=8)
 
 
 @dataclass
@@ -34,6 +35,7 @@ class ReplaySession:
     tracks: TrackIndex
     camera_events: list[CameraEvent] = field(default_factory=list)
     timings_s: dict[str, float] = field(default_factory=dict)
+    base_case_events: list[StoredEvent] = field(default_factory=list)  # case events shortly before the period (KPIs)
 
     def __post_init__(self) -> None:
         self._cam_start: npt.NDArray[np.float64] = np.array([c.start_s for c in self.camera_events], dtype=np.float64)
@@ -93,18 +95,23 @@ def resolve_period(source: ReplaySource, from_utc: datetime | None, to_utc: date
 
 
 def load_events(source: ReplaySource, from_utc: datetime, to_utc: datetime, progress: Progress | None = None
-                ) -> tuple[Snapshot, list[StoredEvent]]:
-    """Fold the log before the period into a base snapshot; return it with the period's events."""
+                ) -> tuple[Snapshot, list[StoredEvent], list[StoredEvent]]:
+    """Fold the log before the period into a base snapshot; return it with the period's events and the case
+    events of the ``KPI_LOOKBACK`` before the period (day and week indicators at the period's start)."""
     base = Snapshot()
     period: list[StoredEvent] = []
+    recent: list[StoredEvent] = []
+    lookback = from_utc - KPI_LOOKBACK
     for n, ev in enumerate(source.iter_events(to_utc), start=1):
         if ev.ts_utc < from_utc:
             base.apply(ev)
+            if ev.entity_type == "case" and ev.ts_utc >= lookback:
+                recent.append(ev)
         else:
             period.append(ev)
         if progress is not None and n % 20_000 == 0:
             progress(0.05, f"读取事件 {n}…")
-    return base, period
+    return base, period, recent
 
 
 def load_tracks(source: ReplaySource, from_utc: datetime, to_utc: datetime, progress: Progress | None = None,
@@ -135,7 +142,7 @@ def load_session(source: ReplaySource, from_utc: datetime | None = None, to_utc:
     start, end = resolve_period(source, from_utc, to_utc)
     t0 = time.perf_counter()
     say(0.02, "读取事件日志…")
-    base, period = load_events(source, start, end, progress)
+    base, period, recent = load_events(source, start, end, progress)
     timings["events"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     say(0.35, "建立检查点…")
@@ -150,7 +157,7 @@ def load_session(source: ReplaySource, from_utc: datetime | None = None, to_utc:
     timings["tracks"] = time.perf_counter() - t0
     cams = source.camera_events(start - TRACK_LOOKBACK, end)
     say(1.0, "加载完成")
-    return ReplaySession(source, index, tracks, cams, timings)
+    return ReplaySession(source, index, tracks, cams, timings, recent)
 
 
 def parse_time(text: str, default_day: datetime | None = None) -> datetime:

@@ -24,7 +24,7 @@ from console.storage import projection
 from console.storage.eventstore import StoredEvent
 
 State = dict[str, dict[str, Any]]
-DEFAULT_CHECKPOINT_EVERY = 1_000
+DEFAULT_CHECKPOINT_EVERY = 400
 
 
 @dataclass

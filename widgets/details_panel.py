@@ -223,6 +223,8 @@ class DetailsPanel(QStackedWidget):
         self.world: World | None = None
         self.role: Callable[[], Role] = lambda: Role.DISPATCHER
         self.names: Callable[[], dict[str, Any]] = dict
+        # Replay sets this: (case JSON, timeline) as they stood at the replay instant, instead of reading the tables.
+        self.case_source: Callable[[str], tuple[dict[str, Any], list[StoredEvent]] | None] | None = None
 
     def bind(self, ctx: ServiceContext, world: World, role: Callable[[], Role],
              names: Callable[[], dict[str, Any]]) -> None:
@@ -231,12 +233,18 @@ class DetailsPanel(QStackedWidget):
     def show_case(self, case_id: str) -> bool:
         if self.ctx is None or self.world is None:
             return False
-        try:
-            case = CaseService(self.ctx).get_case(case_id)
-        except DomainError as exc:
-            self.case_view.show_message(error_text(exc))
-            return False
-        timeline = self.world.case_timeline(self.ctx.db, case_id)
+        if self.case_source is not None:
+            found = self.case_source(case_id)
+            if found is None:
+                return False
+            case, timeline = found
+        else:
+            try:
+                case = CaseService(self.ctx).get_case(case_id)
+            except DomainError as exc:
+                self.case_view.show_message(error_text(exc))
+                return False
+            timeline = self.world.case_timeline(self.ctx.db, case_id)
         actions = available_actions(self.ctx, case["status"], self.role())
         self.case_view.show_case(case, timeline, actions, self.names())
         self.case_view.update_sla(self.world.cases.get(case_id), self.world.now_utc)

@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
         self._names: dict[str, Any] | None = None
         self._loader: LoadWorker | None = None
         self.load_seconds: float | None = None
+        self.read_only = False  # replay mode (widgets/replay): no write actions, time driven by the replay clock
         self._load_started = time.monotonic()
         self.setObjectName("urbanops_main")
         self.setWindowTitle(self.tr("长宁区城管指挥调度台"))
@@ -309,7 +310,7 @@ class MainWindow(QMainWindow):
 
         if self.dispatch_ui is not None:
             self.dispatch_ui.stop()
-        self.dispatch_ui = DispatchUi(self)
+        self.dispatch_ui = None if self.read_only else DispatchUi(self)
         self.search_index = SearchIndex(world, loaded.geo.geography, load_landmarks())
         b = self.bridge
         b.casesChanged.connect(self.case_model.on_cases_changed)
@@ -321,7 +322,8 @@ class MainWindow(QMainWindow):
         b.officersMoved.connect(self.map.move_officers)
         b.assetsChanged.connect(lambda _ids: self.map.refresh_assets())
         b.eventApplied.connect(self.ticker.add_event)
-        self._backfill_ticker()
+        if not self.read_only:  # a replay fills the ticker from its own log up to t
+            self._backfill_ticker()
         self.db_label.setText(self._db_text(ok=True))
         self.progress.setValue(100)
         self.progress.hide()
@@ -515,11 +517,14 @@ class MainWindow(QMainWindow):
             self.dispatch_ui.refresh(self.selected_case)
 
     def request_action(self, case_id: str, action: str) -> None:
+        if self.read_only:
+            self.statusBar().showMessage(self.tr("回放模式只读，不能执行操作"), 4000)
+            return
         if self.actions_ctl is not None and case_id:
             self.actions_ctl.request(case_id, action)
 
     def run_first_available(self, names: list[str]) -> bool:
-        if self.loaded is None or not self.selected_case:
+        if self.loaded is None or not self.selected_case or self.read_only:
             return False
         case = self.loaded.world.cases.get(self.selected_case)
         if case is None:
@@ -575,7 +580,7 @@ class MainWindow(QMainWindow):
             now = datetime.now(UTC)
         else:
             now = self.loaded.world.now_utc
-            if self.sim_runner is None:
+            if self.sim_runner is None and not self.read_only:
                 self.loaded.world.set_time(self.loaded.ctx.clock.now_utc())
                 self.loaded.world.tail(self.loaded.db)
             self.case_model.tick()

@@ -142,3 +142,24 @@ def test_cli_renders_a_replay_file_at_a_moment_headlessly(replay_db_url: str, tm
     assert (image.width(), image.height()) == (1600, 1000)
     top = image.pixelColor(800, 5)  # the amber banner runs across the top
     assert top.red() > 200 and 120 < top.green() < 200 and top.blue() < 80
+
+
+def test_a_camera_detection_opens_its_clip_at_that_moment(replay_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("av", reason="the video module (PyAV) is not installed")
+    window, controller = replay_window
+    session = controller.rl.session
+    ai = next((e for e in session.index.events if e.action == "create" and (e.after or {}).get("camera_id")), None)
+    if ai is None:
+        pytest.skip("no AI-camera case in the seeded period")
+    controller.seek(ai.ts_utc.timestamp() + 60)
+    assert controller.cameras.count() > 0
+    item = next(controller.cameras.item(i) for i in range(controller.cameras.count())
+                if ai.entity_id in controller.cameras.item(i).text())
+    controller._camera_clicked(item)
+    dialog = window.clip_dialog
+    with qtbot.waitSignal(dialog.player.ready, timeout=180_000):
+        pass
+    assert dialog.path is not None and Path(dialog.path).stat().st_size > 0
+    assert str((ai.after or {})["camera_id"]) in dialog.windowTitle()
+    dialog.player.close_clip()
+    dialog.close()

@@ -253,9 +253,9 @@ class ReplayController(QObject):
         k0 = session.index.count_at(t_s - CAMERA_WINDOW_S)
         names = self.window.names()
         for e in session.index.events[k0:k1]:
-            cam = ((e.after or {}).get("extra") or {}).get("camera_id") if e.action == "create" else None
-            if e.entity_type == "case" and e.action == "create" and (cam or (e.after or {}).get("camera_id")):
-                cam = cam or (e.after or {}).get("camera_id")
+            after = e.after or {}
+            cam = after.get("camera_id") or (after.get("extra") or {}).get("camera_id")
+            if e.entity_type == "case" and e.action == "create" and cam:
                 lines.append((e.ts_utc.timestamp(), f"{local_text(e.ts_utc.timestamp(), '%H:%M:%S')}  "
                               f"{names.get(str(cam), cam)}  {self.tr('智能识别立案')} {e.entity_id}", str(cam)))
         lines.sort(reverse=True)

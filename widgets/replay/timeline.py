@@ -117,14 +117,19 @@ class TimelineWidget(QWidget):
         self.time_label.setStyleSheet(f"color: {ACCENT}; font-size: 15px; font-weight: bold; padding: 0 8px;")
         row = QHBoxLayout()
         row.setContentsMargins(4, 0, 4, 0)
-        for w in (self.time_label, self.play_button, self.speed_combo, prev_ev, next_ev, back, self.step_combo, fwd,
-                  self.jump_edit, case_next, self.loop_check, self.follow_check):
+        for w in (self.time_label, self.play_button, self.speed_combo, prev_ev, next_ev, back, self.step_combo, fwd):
             row.addWidget(w)
         row.addStretch(1)
+        row2 = QHBoxLayout()
+        row2.setContentsMargins(4, 0, 4, 0)
+        for w in (self.jump_edit, case_next, self.loop_check, self.follow_check):
+            row2.addWidget(w)
+        row2.addStretch(1)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(2, 2, 2, 2)
         lay.setSpacing(2)
         lay.addLayout(row)
+        lay.addLayout(row2)
         lay.addWidget(self.plot)
 
     # ------------------------------------------------------------------ from the clock

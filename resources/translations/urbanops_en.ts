@@ -262,6 +262,19 @@
     </message>
 </context>
 <context>
+    <name>ClipDialog</name>
+    <message>
+        <location filename="../../widgets/replay/clips.py" line="40" />
+        <source>正在生成录像…</source>
+        <translation>Rendering the clip…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/replay/clips.py" line="50" />
+        <source>演示摄像头为合成画面（按时刻确定生成）</source>
+        <translation>Demo cameras show synthetic footage (rendered deterministically for the moment)</translation>
+    </message>
+</context>
+<context>
     <name>ClipPlayer</name>
     <message>
         <location filename="../../widgets/video/clip_player.py" line="60" />
@@ -532,171 +545,176 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../widgets/main_window.py" line="94" />
-        <location filename="../../widgets/main_window.py" line="125" />
+        <location filename="../../widgets/main_window.py" line="95" />
+        <location filename="../../widgets/main_window.py" line="126" />
         <source>长宁区城管指挥调度台</source>
         <translation>Changning Urban Management Dispatch Console</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="121" />
+        <location filename="../../widgets/main_window.py" line="122" />
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="130" />
+        <location filename="../../widgets/main_window.py" line="131" />
         <source>搜索：案件编号、队员、网格、街道/社区、地铁站（Ctrl+F）</source>
         <translation>Search: case id, officer, grid, subdistrict/community, metro station (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="142" />
+        <location filename="../../widgets/main_window.py" line="143" />
         <source>全区</source>
         <translation>District</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="144" />
+        <location filename="../../widgets/main_window.py" line="145" />
         <source>显示长宁全区（Ctrl+H）</source>
         <translation>Show the whole district (Ctrl+H)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="151" />
+        <location filename="../../widgets/main_window.py" line="152" />
         <source>当前岗位</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="173" />
-        <location filename="../../widgets/main_window.py" line="225" />
+        <location filename="../../widgets/main_window.py" line="174" />
+        <location filename="../../widgets/main_window.py" line="226" />
         <source>案件队列</source>
         <translation>Case queue</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="174" />
+        <location filename="../../widgets/main_window.py" line="175" />
         <source>详情</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="177" />
+        <location filename="../../widgets/main_window.py" line="178" />
         <source>加载中…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="179" />
-        <location filename="../../widgets/main_window.py" line="299" />
+        <location filename="../../widgets/main_window.py" line="180" />
+        <location filename="../../widgets/main_window.py" line="300" />
         <source>队员</source>
         <translation>Officers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="180" />
+        <location filename="../../widgets/main_window.py" line="181" />
         <source>图层</source>
         <translation>Layers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="181" />
+        <location filename="../../widgets/main_window.py" line="182" />
         <source>队员与图层</source>
         <translation>Officers and layers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="183" />
+        <location filename="../../widgets/main_window.py" line="184" />
         <source>事件动态</source>
         <translation>Event ticker</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="208" />
+        <location filename="../../widgets/main_window.py" line="209" />
         <source>正在启动…</source>
         <translation>Starting…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="221" />
+        <location filename="../../widgets/main_window.py" line="222" />
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="229" />
+        <location filename="../../widgets/main_window.py" line="230" />
         <source>仅看超期</source>
         <translation>Overdue only</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="275" />
+        <location filename="../../widgets/main_window.py" line="276" />
         <source>加载失败：%1</source>
         <translation>Loading failed: %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="277" />
+        <location filename="../../widgets/main_window.py" line="278" />
         <source>数据库：异常</source>
         <translation>Database: error</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="329" />
+        <location filename="../../widgets/main_window.py" line="331" />
         <source>已加载：案件 %1 件（在办 %2），队员 %3 人</source>
         <translation>Loaded: %1 cases (%2 open), %3 officers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="482" />
+        <location filename="../../widgets/main_window.py" line="484" />
         <source>未找到：%1</source>
         <translation>Not found: %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="532" />
+        <location filename="../../widgets/main_window.py" line="521" />
+        <source>回放模式只读，不能执行操作</source>
+        <translation>Replay is read-only: actions cannot be run</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="537" />
         <source>当前岗位对该案件没有此操作</source>
         <translation>Your role has no such action on this case</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="538" />
+        <location filename="../../widgets/main_window.py" line="543" />
         <source>已执行“%1”：%2</source>
         <translation>Done “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="546" />
+        <location filename="../../widgets/main_window.py" line="551" />
         <source>“%1”未执行：%2</source>
         <translation>“%1” refused: %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="583" />
+        <location filename="../../widgets/main_window.py" line="588" />
         <source>北京时间</source>
         <translation>CST</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="588" />
+        <location filename="../../widgets/main_window.py" line="593" />
         <source>数据源：异常 %1</source>
         <translation>Feed: error %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="591" />
+        <location filename="../../widgets/main_window.py" line="596" />
         <source>数据源：未连接</source>
         <translation>Feed: not connected</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="594" />
+        <location filename="../../widgets/main_window.py" line="599" />
         <source>数据源：模拟器启动中</source>
         <translation>Feed: simulator starting</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="596" />
-        <location filename="../../widgets/main_window.py" line="604" />
+        <location filename="../../widgets/main_window.py" line="601" />
+        <location filename="../../widgets/main_window.py" line="609" />
         <source>正常</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="596" />
+        <location filename="../../widgets/main_window.py" line="601" />
         <source>延迟 %1 秒</source>
         <translation>%1 s behind</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="598" />
+        <location filename="../../widgets/main_window.py" line="603" />
         <source>数据源：模拟器 ×%1 %2</source>
         <translation>Feed: simulator ×%1 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="604" />
+        <location filename="../../widgets/main_window.py" line="609" />
         <source>数据库：%1 %2</source>
         <translation>Database: %1 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="604" />
+        <location filename="../../widgets/main_window.py" line="609" />
         <source>异常</source>
         <translation>error</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="607" />
+        <location filename="../../widgets/main_window.py" line="612" />
         <source>用户：%1（%2）</source>
         <translation>User: %1 (%2)</translation>
     </message>
@@ -813,6 +831,148 @@
         <location filename="../../widgets/recommend_panel.py" line="92" />
         <source>派遣</source>
         <translation>Dispatched</translation>
+    </message>
+</context>
+<context>
+    <name>ReplayController</name>
+    <message>
+        <location filename="../../widgets/replay/controller.py" line="54" />
+        <source>回放模式 / REPLAY — 长宁区城管指挥调度台</source>
+        <translation>REPLAY — Changning Urban Management Command Console</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/replay/controller.py" line="56" />
+        <source>回放</source>
+        <translation>Replay</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/replay/controller.py" line="59" />
+        <source>回放模式 / REPLAY · 只读 · 正在加载…</source>
+        <translation>REPLAY · read-only · loading…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/replay/controller.py" line="74" />
+        <source>回放模式只读</source>
+        <translation>Replay is read-only</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/replay/controller.py" line="98" />
+        <source>回放文件</source>
+        <translation>replay file</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/replay/controller.py" line="98" />
+        <source>数据库（只读）</source>
+        <translation>database (read-only)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/replay/controller.py" line="99" />
+        <source>回放模式 / REPLAY · 只读 · %1 %2 · %3 — %4</source>
+        <translation>REPLAY · read-only · %1 %2 · %3 — %4</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/replay/controller.py" line="105" />
+        <source>回放时间轴</source>
+        <translation>Replay timeline</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/replay/controller.py" line="115" />
+        <source>摄像头事件（回放时刻前后）</source>
+        <translation>Camera events (around the replay time)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/replay/controller.py" line="156" />
+        <source>请先选择一个案件</source>
+        <translation>Select a case first</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/replay/controller.py" line="160" />
+        <source>该案件在回放时段内没有后续事件</source>
+        <translation>The case has no later event in the replay period</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/replay/controller.py" line="208" />
+        <source>回放时间</source>
+        <translation>replay time</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/replay/controller.py" line="249" />
+        <source>（有录像）</source>
+        <translation> (clip)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/replay/controller.py" line="276" />
+        <source>此版本没有视频模块</source>
+        <translation>This build has no video module</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/replay/controller.py" line="312" />
+        <source>指标（%1）：</source>
+        <translation>KPIs (%1): </translation>
+    </message>
+</context>
+<context>
+    <name>TimelineWidget</name>
+    <message>
+        <location filename="../../widgets/replay/timeline.py" line="78" />
+        <location filename="../../widgets/replay/timeline.py" line="146" />
+        <source>▶ 播放</source>
+        <translation>▶ Play</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/replay/timeline.py" line="87" />
+        <source>◀ 上一事件</source>
+        <translation>◀ Previous event</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/replay/timeline.py" line="88" />
+        <source>下一事件 ▶</source>
+        <translation>Next event ▶</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/replay/timeline.py" line="94" />
+        <source>%1 秒</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/replay/timeline.py" line="95" />
+        <source>%1 分钟</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/replay/timeline.py" line="99" />
+        <source>后退所选间隔</source>
+        <translation>Back by the chosen interval</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/replay/timeline.py" line="100" />
+        <source>前进所选间隔</source>
+        <translation>Forward by the chosen interval</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/replay/timeline.py" line="105" />
+        <source>跳转到 09:00 或 2026-11-28T09:00</source>
+        <translation>Jump to 09:00 or 2026-11-28T09:00</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/replay/timeline.py" line="108" />
+        <source>所选案件下一事件</source>
+        <translation>Next event of selected case</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/replay/timeline.py" line="110" />
+        <source>循环区间</source>
+        <translation>Loop range</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/replay/timeline.py" line="112" />
+        <source>跟随所选</source>
+        <translation>Follow selected</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/replay/timeline.py" line="146" />
+        <source>⏸ 暂停</source>
+        <translation>⏸ Pause</translation>
     </message>
 </context>
 <context>
@@ -1465,6 +1625,14 @@
         <location filename="../../maps/overlays.py" line="101" />
         <source>北</source>
         <translation>N</translation>
+    </message>
+</context>
+<context>
+    <name>window</name>
+    <message>
+        <location filename="../../widgets/replay/clips.py" line="61" />
+        <source>录像 %1 @ %2</source>
+        <translation>Clip %1 @ %2</translation>
     </message>
 </context>
 </TS>

@@ -141,11 +141,32 @@ def audit_verify(args: argparse.Namespace) -> int:
     db = open_database(args.db)
     with db.read_session() as s:
         result = eventstore.verify(s)
-    if result.ok:
-        print(f"审计链完整 / audit chain intact: {result.checked} events verified")
+    if not result.ok:
+        print(f"审计链断裂 / audit chain BROKEN at event {result.first_bad_seq}: {result.problem} "
+              f"({result.checked} events verified before it)", file=sys.stderr)
+        return 1
+    print(f"审计链完整 / audit chain intact: {result.checked} events verified")
+    if getattr(args, "skip_evidence", False):
         return 0
-    print(f"审计链断裂 / audit chain BROKEN at event {result.first_bad_seq}: {result.problem} "
-          f"({result.checked} events verified before it)", file=sys.stderr)
+    return _verify_evidence(db, getattr(args, "evidence_dir", None))
+
+
+def _verify_evidence(db, evidence_dir: str | None) -> int:  # type: ignore[no-untyped-def]
+    """Re-hash the evidence files the log recorded (console/evidence/integrity.py)."""
+    from pathlib import Path
+
+    from console.config import evidence_dir as default_dir
+    from console.evidence.integrity import verify_evidence
+    from console.evidence.store import EvidenceStore
+
+    store = EvidenceStore(Path(evidence_dir) if evidence_dir else default_dir())
+    with db.read_session() as s:
+        ev = verify_evidence(s, store)
+    if ev.ok:
+        print(f"证据文件完整 / evidence intact: {ev.checked} files re-hashed under {store.root}")
+        return 0
+    print(f"证据文件被改动或缺失 / evidence BROKEN at event {ev.seq} (case {ev.case_id}): {ev.problem} "
+          f"({ev.checked} files verified before it)", file=sys.stderr)
     return 1
 
 

@@ -111,8 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=c.events)
 
     audit = sub.add_parser("audit", help="audit trail").add_subparsers(dest="audit_command", metavar="ACTION")
-    p = audit.add_parser("verify", help="re-walk the event hash chain")
+    p = audit.add_parser("verify", help="re-walk the event hash chain and re-hash the evidence files it records")
     _add_db(p)
+    p.add_argument("--evidence-dir", metavar="DIR", help="evidence store root (default: $URBANOPS_EVIDENCE_DIR or user data)")
+    p.add_argument("--skip-evidence", action="store_true", help="check the event chain only")
     p.set_defaults(handler=c.audit_verify)
 
     p = sub.add_parser("workflow", help="the closed-loop state machine as data")

@@ -1,7 +1,7 @@
 """Gateway configuration: which rule, device and merge files to use (``urbanops gateway --config FILE``).
 
-The YAML may hold ``devices``, ``rules`` and ``intake`` (paths, relative to the config file) and ``client_id``;
-anything missing falls back to the bundled files under resources/feeds/.
+The YAML may hold ``devices``, ``rules``, ``intake`` and ``evidence`` (paths, relative to the config file) and
+``client_id``; anything missing falls back to the bundled files under resources/feeds/ (and resources/evidence/).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ class GatewayConfig:
     rules: Path | None = None
     intake: Path | None = None
     client_id: str = "urbanops-gateway"
+    evidence: Path | None = None
 
     @staticmethod
     def load(path: Path | None) -> GatewayConfig:
@@ -42,13 +43,17 @@ class GatewayConfig:
             value = data.get(key)
             return None if not value else (path.parent / str(value))
 
-        return GatewayConfig(rel("devices"), rel("rules"), rel("intake"), str(data.get("client_id", "urbanops-gateway")))
+        return GatewayConfig(rel("devices"), rel("rules"), rel("intake"), str(data.get("client_id", "urbanops-gateway")),
+                             rel("evidence"))
 
 
 def build_processor(ctx: ServiceContext, config: GatewayConfig, health: FeedHealth | None = None,
                     batch_size: int = 16) -> FeedProcessor:
-    """Wire the processor: position ingest (device mapping), intake (merge config), rules, health."""
+    """Wire the processor: position ingest (device mapping), intake (merge config), rules, health, and the
+    muck-truck evidence pipeline (console/evidence) as the camera hook."""
+    from console.evidence.settings import build_pipeline, load_settings
+
     positions = PositionIngest(ctx.db, DeviceMapping.from_yaml(config.devices), clock=ctx.clock.now_utc,
                                batch_size=batch_size)
     return FeedProcessor(ctx, positions, IntakeService.from_config(ctx, config.intake), load_rules(config.rules),
-                         health or FeedHealth())
+                         health or FeedHealth(), camera_hook=build_pipeline(ctx, load_settings(config.evidence)))

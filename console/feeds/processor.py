@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -45,6 +45,14 @@ GATEWAY_ACTOR = Actor(Role.SYSTEM, "gateway")
 Ack = Callable[[], None]
 
 
+class CameraEventHook(Protocol):
+    """A specialised consumer of camera events (the muck-truck pipeline, console/evidence/pipeline.py)."""
+
+    def claims(self, ev: FrigateEvent) -> bool: ...
+
+    def handle(self, ev: FrigateEvent, cam_lon: float, cam_lat: float, known_case: str | None = None) -> str | None: ...
+
+
 def feed_of(topic: str) -> str:
     if topic.startswith("owntracks/"):
         return "positions"
@@ -59,8 +67,9 @@ class FeedProcessor:
     """Dispatch by topic: OwnTracks → positions/officer events, Frigate → camera_events (+ case), sensors → readings."""
 
     def __init__(self, ctx: ServiceContext, positions: PositionIngest, intake: IntakeService, rules: FeedRules,
-                 health: FeedHealth | None = None) -> None:
+                 health: FeedHealth | None = None, camera_hook: CameraEventHook | None = None) -> None:
         self.ctx = ctx
+        self.camera_hook = camera_hook
         self.db = ctx.db
         self.positions = positions
         self.intake = intake
@@ -156,6 +165,14 @@ class FeedProcessor:
                 for key, value in values.items():
                     setattr(row, key, value)
                 outcome, case_id = "accepted", row.case_id
+        if self.camera_hook is not None and self.camera_hook.claims(ev):
+            hooked = self.camera_hook.handle(ev, cam_lon, cam_lat, case_id)
+            if hooked is not None and hooked != case_id:
+                with self.db.session() as s:
+                    stored = s.get(CameraEventRow, ev.id)
+                    if stored is not None:
+                        stored.case_id = hooked
+            return outcome
         if case_id is None:
             rule = self.rules.camera_rule(ev.label, ev.sub_label, ev.top_score, set(ev.zones))
             if rule is not None:

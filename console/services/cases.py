@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from console.domain.enums import CaseStatus, Priority, Role, SourceChannel, parse_enum
 from console.domain.sla import SlaPolicy
@@ -17,7 +18,7 @@ from console.services.context import ServiceContext
 from console.services.writer import CaseWriter, Reporter
 from console.storage import eventstore, projection
 from console.storage.eventstore import StoredEvent, as_utc
-from console.storage.models import CaseReporterRow, CaseRow
+from console.storage.models import CaseReporterRow, CaseRow, EventRow
 
 
 class CaseService:
@@ -60,6 +61,7 @@ class CaseService:
                 raise NotFoundError(f"案件 {case_id} 不存在", f"case {case_id} does not exist")
             reporter = s.get(CaseReporterRow, case_id)
             result = self.case_json(projection.row_to_state(projection.CASE, row), reporter, unmask=unmask)
+            result["evidence"] = case_evidence(s, case_id)
         if unmask and reporter is not None and (reporter.name or reporter.phone):
             fields = [f"reporter.{k}" for k in ("name", "phone") if getattr(reporter, k)]
             with self.ctx.db.session() as s:
@@ -139,6 +141,29 @@ class CaseService:
             "closed_at": state.get("closed_at"),
             "version": state.get("version"),
         }
+
+
+EVIDENCE_ENTITY = "evidence"
+
+
+def case_evidence(session: Session, case_id: str) -> list[dict[str, Any]]:
+    """The case's evidence files (证据) in capture order, from its ``evidence`` events in the log (docs/evidence.md):
+    kind, sha256, size, path (absolute, under the evidence store root in force), content address, source URL."""
+    from console.config import evidence_dir
+
+    table = EventRow.__table__
+    stmt = (select(table.c.seq, table.c.event_id, table.c.payload)
+            .where(table.c.case_id == case_id, table.c.entity_type == EVIDENCE_ENTITY).order_by(table.c.seq))
+    root = evidence_dir()
+    out: list[dict[str, Any]] = []
+    for seq, event_id, payload in session.execute(stmt):
+        p = payload or {}
+        rel = p.get("path")
+        out.append({"kind": p.get("kind"), "sha256": p.get("sha256"), "size": p.get("size"),
+                    "path": str(root / rel) if isinstance(rel, str) else None, "address": rel, "url": p.get("url"),
+                    "media_type": p.get("media_type"), "camera": p.get("camera"),
+                    "captured_at": p.get("captured_utc"), "event_seq": seq, "event_id": event_id})
+    return out
 
 
 def _reporter_json(row: CaseReporterRow | None, unmask: bool) -> dict[str, Any] | None:

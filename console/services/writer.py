@@ -113,6 +113,13 @@ class CaseWriter:
             before=before, after=changed, reason=reason, payload=payload,
         ))
 
+    def append_fact(self, draft: EventDraft) -> None:
+        """Add an event that changes no projected state (evidence captured, registry synced) to this batch: it is
+        chained and committed with the batch like any other event."""
+        if draft.entity_type in projection.SPECS:
+            raise ValidationError(f"{draft.entity_type} 的变更须经命令写入", f"{draft.entity_type} changes must go through a command")
+        self._pending.append(draft)
+
     # ----------------------------------------------------------------- cases
     def next_case_id(self, created_utc: datetime) -> str:
         """CN + local date (yyyymmdd) + 5-digit serial of that day, e.g. CN2026112800042."""

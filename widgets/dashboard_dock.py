@@ -14,10 +14,9 @@ from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QStackedWidget
 
-from widgets.dashboard import DashboardPanel
-
 if TYPE_CHECKING:
     from console.storage.db import Database
+    from widgets.dashboard import DashboardPanel
     from widgets.main_window import MainWindow
 
 REFRESH_MS = 60_000
@@ -56,19 +55,27 @@ class DashboardDock(QDockWidget):
         super().__init__(self.tr("统计分析"), window)
         self.window_ = window
         self.setObjectName("dock_dashboard")
-        self.panel = DashboardPanel(self, dark=window.theme_name == "dark")
+        self._panel: DashboardPanel | None = None  # built on first use: charts and the KPI engine stay out of start-up
         self.status = QLabel(self.tr("正在计算统计数据…"), self)
         self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self.status)
-        self.pages.addWidget(self.panel)
         self.setWidget(self.pages)
         self.worker: SnapshotWorker | None = None
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self.refresh)
         self.visibilityChanged.connect(self._on_visibility)
-        self.panel.case_activated.connect(lambda cid: window.select_case(cid, source="api"))
+
+    @property
+    def panel(self) -> DashboardPanel:
+        if self._panel is None:
+            from widgets.dashboard import DashboardPanel
+
+            self._panel = DashboardPanel(self, dark=self.window_.theme_name == "dark")
+            self._panel.case_activated.connect(lambda cid: self.window_.select_case(cid, source="api"))
+            self.pages.addWidget(self._panel)
+        return self._panel
 
     def _on_visibility(self, visible: bool) -> None:
         if visible:

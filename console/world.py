@@ -176,6 +176,38 @@ class World:
                         arrays.heading_deg[i] = float(heading_deg[k])
         self.officers_moved.emit(list(ids))
 
+    def apply_fixes(self, fixes: Iterable[tuple[str, float, float, datetime, float | None]]) -> list[str]:
+        """Live fixes (officer id, lon, lat, fix time UTC, heading or None), each with its own time, e.g. from MQTT
+        or ``officer_fixes``; a fix older than the one shown is ignored. Returns the officers that moved."""
+        moved: list[str] = []
+        appeared = False
+        arrays = self._officer_arrays
+        for oid, lon, lat, ts, heading in fixes:
+            o = self.officers.get(oid)
+            if o is None:
+                continue
+            shown = _ts(o.get("fix_ts_utc"))
+            ts = as_utc(ts)
+            if shown is not None and ts < shown:
+                continue
+            appeared = appeared or o.get("lon") is None
+            o["lon"], o["lat"], o["fix_ts_utc"] = float(lon), float(lat), ts.isoformat()
+            if heading is not None:
+                o["heading_deg"] = float(heading)
+            moved.append(oid)
+            i = self._officer_index.get(oid) if arrays is not None else None
+            if arrays is not None and i is not None:
+                arrays.lon[i], arrays.lat[i] = float(lon), float(lat)
+                arrays.fix_age_s[i] = (self.now_utc - ts).total_seconds()
+                if heading is not None:
+                    arrays.heading_deg[i] = float(heading)
+        if appeared:  # an officer without a position before: the arrays gain a row
+            self._officer_arrays = None
+            self.officers_changed.emit(moved)
+        elif moved:
+            self.officers_moved.emit(moved)
+        return moved
+
     # ------------------------------------------------------------------ column views
     def case_arrays(self) -> CaseArrays:
         if self._case_arrays is None:

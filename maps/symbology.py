@@ -435,28 +435,34 @@ OFFICER_STATUS_COLOURS: dict[str, str] = {
 # cluster colour = most available member (a dispatcher looks for free officers)
 OFFICER_RANK: dict[str, int] = {"off_duty": 0, "break": 1, "busy": 2, "on_scene": 3, "en_route": 4, "on_duty_idle": 5}
 STALE_FIX_S = 120.0
-STALE_OPACITY = 0.35
+STALE_OPACITY = 0.6  # with the hollow grey ring; the ring carries the meaning, opacity only softens it
+STALE_GREY = QColor("#9e9e9e")
 
 
 class OfficerSymbology(Symbology):
-    """Officer: dot coloured by status, heading arrow when known, faded when the last fix is older than 120 s."""
+    """Officer: dot coloured by status, heading arrow when known; a stale fix (older than ``stale_after_s``, default
+    120 s, set from the live-feed configuration) draws a hollow grey ring instead of the filled dot, and fainter."""
 
     kind = "officers"
     title_zh = "执法队员"
     cell_px = 32
-    key_space = len(OFFICER_STATUSES) * 2
+    key_space = len(OFFICER_STATUSES) * 4  # status × heading × stale
     rank_count = 6
     cluster_shape = "square"
+
+    def __init__(self, stale_after_s: float = STALE_FIX_S) -> None:
+        super().__init__()
+        self.stale_after_s = stale_after_s
 
     def compute(self, n: int, style: StyleArrays) -> SymbolKeys:
         s = vocab_codes(style.get("status"), OFFICER_STATUSES, n, OFFICER_STATUSES.index("off_duty"))
         heading = _float_or_nan(style.get("heading_deg"), n)
         has_heading = np.isfinite(heading)
         fix_age = _float_or_nan(style.get("fix_age_s"), n)
-        stale = ~(fix_age <= STALE_FIX_S)  # NaN age counts as stale
+        stale = ~(fix_age <= self.stale_after_s)  # NaN age counts as stale
         rank_table = np.asarray([OFFICER_RANK[v] for v in OFFICER_STATUSES], dtype=np.int8)
         return SymbolKeys(
-            key=(s * 2 + has_heading.astype(np.int32)).astype(np.int32),
+            key=((s * 2 + (has_heading & ~stale).astype(np.int32)) * 2 + stale.astype(np.int32)).astype(np.int32),
             rank=rank_table[s],
             rotation_deg=np.where(has_heading, heading, 0.0).astype(np.float32),
             opacity=np.where(stale, STALE_OPACITY, 1.0).astype(np.float32),
@@ -464,9 +470,17 @@ class OfficerSymbology(Symbology):
         )
 
     def draw_symbol(self, p: QPainter, key: int) -> None:
-        status = OFFICER_STATUSES[key // 2]
-        has_heading = bool(key % 2)
+        stale = bool(key % 2)
+        status = OFFICER_STATUSES[key // 4]
+        has_heading = bool((key // 2) % 2)
         colour = QColor(OFFICER_STATUS_COLOURS[status])
+        if stale:  # hollow grey ring, status colour only as a thin inner ring: "last known place, not live"
+            p.setPen(QPen(STALE_GREY, 2.6))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawEllipse(QPointF(0, 0), 7.0, 7.0)
+            p.setPen(QPen(colour, 1.2))
+            p.drawEllipse(QPointF(0, 0), 4.2, 4.2)
+            return
         if has_heading:
             p.setPen(QPen(OUTLINE_DARK, 1.2))
             p.setBrush(colour)
@@ -492,15 +506,15 @@ class OfficerSymbology(Symbology):
         return self.title_zh
 
     def legend_entries(self) -> list[tuple[str, QPixmap]]:
-        out = [(OFFICER_STATUS_LABELS_ZH[s], self.symbol_pixmap(i * 2, 22)) for i, s in enumerate(OFFICER_STATUSES)]
-        out.append(("有朝向（箭头）", self.symbol_pixmap(1, 22)))
-        faded = QPixmap(self.symbol_pixmap(0, 22).size())
+        out = [(OFFICER_STATUS_LABELS_ZH[s], self.symbol_pixmap(i * 4, 22)) for i, s in enumerate(OFFICER_STATUSES)]
+        out.append(("有朝向（箭头）", self.symbol_pixmap(2, 22)))
+        faded = QPixmap(self.symbol_pixmap(1, 22).size())
         faded.fill(Qt.GlobalColor.transparent)
         p = QPainter(faded)
         p.setOpacity(STALE_OPACITY)
-        p.drawPixmap(0, 0, self.symbol_pixmap(0, 22))
+        p.drawPixmap(0, 0, self.symbol_pixmap(1, 22))
         p.end()
-        out.append(("定位过期（>120秒）", faded))
+        out.append((f"定位过期（>{self.stale_after_s:g}秒，空心）", faded))
         return out + self.cluster_legend()
 
 

@@ -99,6 +99,12 @@ def run_demo(args: argparse.Namespace) -> int:
     install_language(app, lang)
     theme = apply_theme(app, choose("ui/theme", getattr(args, "theme", None), "dark", ("dark", "light")))
     window = MainWindow(theme=theme)
+    mqtt_url = getattr(args, "mqtt", None)
+    if mqtt_url:
+        from console.feeds.mqtt_gateway import parse_mqtt_url
+
+        parse_mqtt_url(mqtt_url)  # a bad URL fails now with a clear message, not after loading
+        window.live_mqtt_url = mqtt_url  # the console takes positions over MQTT
     if getattr(args, "screenshot", None):
         window.resize(*SCREENSHOT_SIZE)
     window.show()
@@ -132,6 +138,8 @@ def run_demo(args: argparse.Namespace) -> int:
             drill.start(window, speed if getattr(args, "speed", None) not in (None, 1.0) else None)
         elif clock is not None:
             window.start_simulator(speed)
+            if mqtt_url and window.sim_runner is not None:
+                window.sim_runner.publish_to(mqtt_url)  # same simulator, through the real broker
         if screenshot:
             window.select_first_in_queue(fly=False)  # a demo picture shows the details panel at work
         if quit_after is not None or screenshot:

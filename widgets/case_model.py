@@ -175,8 +175,19 @@ class CaseTableModel(QAbstractTableModel):
             if col == "priority" and case.get("priority") == "urgent":
                 return QBrush(QColor(OVERDUE_COLOUR))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{cid} · {case.get('address') or ''} · {local_time(case.get('created_at'))}"
+            room = self._workroom_name(case)
+            return (f"{cid} · {source_text(case.get('source'))}" + (f"（{room}）" if room else "")
+                    + f" · {case.get('address') or ''} · {local_time(case.get('created_at'))}")
         return None
+
+    def _workroom_name(self, case: dict[str, Any]) -> str | None:
+        """The workroom (社区工作室) a complaint came through, short name, or None."""
+        wid = case.get("workroom_id")
+        if not wid:
+            return None
+        room = self.world.assets.get("workroom", {}).get(str(wid)) or {}
+        name = str(room.get("name") or wid)
+        return name.replace("城管社区工作室", "").replace("社区工作室", "") or name
 
     def _display(self, case: dict[str, Any], col: str) -> str:
         if col == "id":
@@ -187,8 +198,9 @@ class CaseTableModel(QAbstractTableModel):
             return self.category_name(str(case.get("category_code") or ""))
         if col == "subdistrict":
             return str(case.get("subdistrict_name") or "")
-        if col == "source":
-            return source_text(case.get("source"))
+        if col == "source":  # the channel, and for a resident's QR complaint the workroom it came through
+            room = self._workroom_name(case)
+            return source_text(case.get("source")) + (f"·{room}" if room else "")
         if col == "priority":
             return priority_text(case.get("priority"))
         if col == "assignee":

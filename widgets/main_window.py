@@ -84,6 +84,8 @@ class MainWindow(QMainWindow):
         self.user_name = DEMO_USER  # who acts at this seat (a drill sets the trainee: widgets/drill_mode.py)
         self.dispatch_ui: Any = None  # widgets.recommend_panel.DispatchUi once a world is attached
         self.feed_error: str | None = None
+        self.live_feed: Any = None  # widgets.live_feed.LiveFeed once loaded
+        self.live_mqtt_url: str | None = None  # broker for live positions (urbanops demo --mqtt), else config/env
         self.selected_case: str | None = None
         self.context_menu: QMenu | None = None  # the open right-click menu (widgets/context_menus.py)
         self._names: dict[str, Any] | None = None
@@ -332,6 +334,9 @@ class MainWindow(QMainWindow):
                                     .replace("%1", str(len(world.cases))).replace("%2", str(n_open))
                                     .replace("%3", str(len(world.officers))))
         self.load_seconds = time.monotonic() - self._load_started
+        from widgets.live_feed import attach_live_feed
+
+        attach_live_feed(self)  # live positions (MQTT or database) and the feed-health indicator
         self.tick()
         self.loadFinished.emit()
 
@@ -640,6 +645,8 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         self.dashboard_dock.stop()
+        if self.live_feed is not None:
+            self.live_feed.stop()
         if self.dispatch_ui is not None:
             self.dispatch_ui.stop()
         if self.sim_runner is not None:

@@ -4,11 +4,16 @@ It runs on the GUI thread on purpose: the simulator projects coordinates with py
 module-wide (console.geo.projection) and are not safe to use from two threads at once — a worker thread here crashed
 the process. A step is a few milliseconds of numpy plus one short transaction; ``last_step_ms`` is shown for feed
 health so a slow step is visible.
+
+``publish_to(url)`` sends each step's moves through a real broker as OwnTracks fixes (``urbanops demo --mqtt``)
+instead of handing them to the window: the console then sees them only as any MQTT consumer would.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -39,6 +44,8 @@ class SimulatorRunner(QObject):
         self.last_step_ms = 0.0
         self._last = 0.0
         self._next_escalation = 0.0
+        self.publisher: Any = None  # console.sim.mqtt_publish.MqttPublisher when publishing through a broker
+        self.published = 0
 
     def start(self) -> bool:
         try:
@@ -52,8 +59,25 @@ class SimulatorRunner(QObject):
         self.timer.start()
         return True
 
+    def publish_to(self, url: str) -> None:
+        """From now on publish the moves to the broker at ``url`` rather than emitting them in process."""
+        from console.feeds.mqtt_gateway import parse_mqtt_url
+        from console.sim.mqtt_publish import MqttPublisher
+
+        host, port = parse_mqtt_url(url)
+        try:
+            self.publisher = MqttPublisher(host, port, client_id=f"urbanops-sim-{id(self):x}")
+        except OSError as exc:  # no broker there: say so in the feed status, keep moving officers in process
+            self.failed.emit(f"MQTT {host}:{port}: {exc}")
+
     def stop(self) -> None:
         self.timer.stop()
+        if self.publisher is not None:
+            with contextlib.suppress(RuntimeError, ValueError):  # broker gone at shutdown: nothing to deliver to
+                self.publisher.wait(2.0)
+            self.publisher.client.disconnect()
+            self.publisher.client.loop_stop()
+            self.publisher = None
 
     def _step(self) -> None:
         now = time.monotonic()
@@ -63,6 +87,11 @@ class SimulatorRunner(QObject):
         except Exception as exc:  # keep the console alive; show it as feed trouble
             self.failed.emit(f"{type(exc).__name__}: {exc}")
             return
+        if self.publisher is not None and result.officer_ids:
+            self.publisher.publish_step(result.officer_ids, result.lon, result.lat, result.heading_deg, result.now_utc)
+            self.publisher.prune()  # never block the GUI thread on the broker
+            self.published += len(result.officer_ids)
+            result = replace(result, officer_ids=[], lon=[], lat=[], heading_deg=[])
         self.last_step_ms = (time.monotonic() - now) * 1000.0
         self.last_step_monotonic = time.monotonic()
         if now >= self._next_escalation:

@@ -53,7 +53,10 @@ def run_gateway(args: argparse.Namespace) -> int:
         gateway = MqttGateway(processor, host, port, client_id=args.client_id or config.client_id)
         gateway.start()
         print(f"MQTT: {host}:{port} as {args.client_id or config.client_id}", file=sys.stderr)
-    server = _start_http(ctx, args.http)
+    # OsmAnd fixes share the MQTT gateway's PositionIngest (its worker commits them in the same batches); without
+    # MQTT the HTTP server keeps its own ingest and flushes it itself.
+    server = _start_http(ctx, args.http, positions=processor.positions if gateway is not None else None,
+                         intake=processor.intake)
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
         stop.wait(args.run_seconds)
@@ -68,7 +71,7 @@ def run_gateway(args: argparse.Namespace) -> int:
     return 0
 
 
-def _start_http(ctx: Any, address: str | None) -> Any:
+def _start_http(ctx: Any, address: str | None, *, positions: Any = None, intake: Any = None) -> Any:
     if not address:
         return None
     try:
@@ -81,7 +84,10 @@ def _start_http(ctx: Any, address: str | None) -> Any:
 
     if not port.isdigit():
         raise ValidationError(f"HTTP 地址无效：{address}（应为 主机:端口）", f"invalid HTTP address {address} (HOST:PORT)")
-    server = http.serve(ctx, host or "127.0.0.1", int(port))
+    from console.feeds.open311 import Open311Api, Open311Config
+
+    api = Open311Api(ctx, Open311Config(), intake=intake)  # one merge configuration for every channel
+    server = http.serve(ctx, host or "127.0.0.1", int(port), positions=positions, api=api)
     print(f"HTTP: {host or '127.0.0.1'}:{port}", file=sys.stderr)
     return server
 

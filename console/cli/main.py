@@ -139,6 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--screenshot", metavar="PATH")
     p.add_argument("--quit-after", type=float, metavar="SECONDS")
     p.add_argument("--theme", choices=["dark", "light"], default=None)
+    p.add_argument("--mqtt", metavar="URL", help="run the simulator through this broker (e.g. mqtt://127.0.0.1:1883); "
+                   "the console then takes positions over MQTT")
     p.set_defaults(handler=c.demo)
 
     for module_name in EXTENSION_MODULES:

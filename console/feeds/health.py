@@ -61,6 +61,15 @@ class FeedHealth:
             status.last_message_utc = datetime.now(UTC)
             setattr(status, outcome, getattr(status, outcome) + n)
 
+    def seen(self, feed: str, last_message_utc: datetime, n: int = 0) -> None:
+        """Record activity observed elsewhere (the console reading what the gateway stored): last time, n messages."""
+        with self._lock:
+            status = self._get(feed)
+            if status.last_message_utc is None or last_message_utc > status.last_message_utc:
+                status.last_message_utc = last_message_utc
+            status.messages += n
+            status.accepted += n
+
     def snapshot(self) -> list[dict[str, Any]]:
         """Plain dicts for display or JSON (``age_s`` is seconds since the last message)."""
         now = datetime.now(UTC)

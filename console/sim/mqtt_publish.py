@@ -77,6 +77,12 @@ class MqttPublisher:
         for oid, x, y, h in zip(officer_ids, lon, lat, heading_deg, strict=True):
             self.publish_fix(oid, x, y, ts_utc, cog_deg=h)
 
+    def prune(self) -> int:
+        """Forget the handles of messages the broker has acknowledged (never blocks); returns how many are pending."""
+        with self._lock:
+            self._infos = [i for i in self._infos if not i.is_published()]
+            return len(self._infos)
+
     def wait(self, timeout_s: float = 30.0) -> bool:
         with self._lock:
             infos, self._infos = self._infos, []

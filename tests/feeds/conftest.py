@@ -36,6 +36,16 @@ def seed_feed_entities(db: Database, ctx: ServiceContext) -> None:
 
 
 @pytest.fixture
+def live_ctx(migrated_db: Database) -> ServiceContext:
+    """Feed entities on the wall clock (real brokers and HTTP deliver fixes stamped now)."""
+    from console.services.clock import SystemClock
+
+    ctx = ServiceContext(migrated_db, clock=SystemClock())
+    seed_feed_entities(migrated_db, ctx)
+    return ctx
+
+
+@pytest.fixture
 def feed_ctx(migrated_db: Database) -> ServiceContext:
     ctx = ServiceContext(migrated_db, clock=ManualClock(MONDAY_0900))
     seed_feed_entities(migrated_db, ctx)

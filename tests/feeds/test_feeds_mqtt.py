@@ -59,13 +59,6 @@ def count(db: Database, model: type, *where: object) -> int:
         return int(s.execute(select(func.count()).select_from(model).where(*where)).scalar_one())  # type: ignore[arg-type]
 
 
-@pytest.fixture
-def live_ctx(migrated_db: Database) -> ServiceContext:
-    ctx = ServiceContext(migrated_db, clock=SystemClock())
-    seed_feed_entities(migrated_db, ctx)
-    return ctx
-
-
 def test_gateway_ingests_messages_from_a_separate_process(live_ctx: ServiceContext) -> None:
     if not broker_reachable():
         skip_or_fail("Mosquitto not reachable on 127.0.0.1:1883")

@@ -370,17 +370,17 @@
 <context>
     <name>DashboardDock</name>
     <message>
-        <location filename="../../widgets/dashboard_dock.py" line="56" />
+        <location filename="../../widgets/dashboard_dock.py" line="55" />
         <source>统计分析</source>
         <translation>Analytics</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard_dock.py" line="60" />
+        <location filename="../../widgets/dashboard_dock.py" line="59" />
         <source>正在计算统计数据…</source>
         <translation>Computing the figures…</translation>
     </message>
     <message>
-        <location filename="../../widgets/dashboard_dock.py" line="97" />
+        <location filename="../../widgets/dashboard_dock.py" line="104" />
         <source>统计数据计算失败：%1</source>
         <translation>Computing the figures failed: %1</translation>
     </message>
@@ -543,178 +543,241 @@
     </message>
 </context>
 <context>
-    <name>MainWindow</name>
+    <name>FeedHealthIndicator</name>
     <message>
-        <location filename="../../widgets/main_window.py" line="95" />
-        <location filename="../../widgets/main_window.py" line="126" />
-        <source>长宁区城管指挥调度台</source>
-        <translation>Changning Urban Management Dispatch Console</translation>
+        <location filename="../../widgets/live_feed.py" line="40" />
+        <source>定位</source>
+        <translation>Positions</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="122" />
-        <source>工具栏</source>
-        <translation>Toolbar</translation>
+        <location filename="../../widgets/live_feed.py" line="40" />
+        <source>视频</source>
+        <translation>Cameras</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="131" />
-        <source>搜索：案件编号、队员、网格、街道/社区、地铁站（Ctrl+F）</source>
-        <translation>Search: case id, officer, grid, subdistrict/community, metro station (Ctrl+F)</translation>
+        <location filename="../../widgets/live_feed.py" line="40" />
+        <source>感知</source>
+        <translation>Sensors</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="143" />
-        <source>全区</source>
-        <translation>District</translation>
+        <location filename="../../widgets/live_feed.py" line="41" />
+        <source>投诉</source>
+        <translation>Complaints</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="145" />
-        <source>显示长宁全区（Ctrl+H）</source>
-        <translation>Show the whole district (Ctrl+H)</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="152" />
-        <source>当前岗位</source>
-        <translation>Role</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="174" />
-        <location filename="../../widgets/main_window.py" line="226" />
-        <source>案件队列</source>
-        <translation>Case queue</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="175" />
-        <source>详情</source>
-        <translation>Details</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="178" />
-        <source>加载中…</source>
-        <translation>Loading…</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="180" />
-        <location filename="../../widgets/main_window.py" line="300" />
-        <source>队员</source>
-        <translation>Officers</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="181" />
-        <source>图层</source>
-        <translation>Layers</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="182" />
-        <source>队员与图层</source>
-        <translation>Officers and layers</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="184" />
-        <source>事件动态</source>
-        <translation>Event ticker</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="209" />
-        <source>正在启动…</source>
-        <translation>Starting…</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="222" />
-        <source>搜索</source>
-        <translation>Search</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="230" />
-        <source>仅看超期</source>
-        <translation>Overdue only</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="276" />
-        <source>加载失败：%1</source>
-        <translation>Loading failed: %1</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="278" />
-        <source>数据库：异常</source>
-        <translation>Database: error</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="331" />
-        <source>已加载：案件 %1 件（在办 %2），队员 %3 人</source>
-        <translation>Loaded: %1 cases (%2 open), %3 officers</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="484" />
-        <source>未找到：%1</source>
-        <translation>Not found: %1</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="521" />
-        <source>回放模式只读，不能执行操作</source>
-        <translation>Replay is read-only: actions cannot be run</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="537" />
-        <source>当前岗位对该案件没有此操作</source>
-        <translation>Your role has no such action on this case</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="543" />
-        <source>已执行“%1”：%2</source>
-        <translation>Done “%1”: %2</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="551" />
-        <source>“%1”未执行：%2</source>
-        <translation>“%1” refused: %2</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="588" />
-        <source>北京时间</source>
-        <translation>CST</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="593" />
-        <source>数据源：异常 %1</source>
-        <translation>Feed: error %1</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="596" />
-        <source>数据源：未连接</source>
-        <translation>Feed: not connected</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="599" />
-        <source>数据源：模拟器启动中</source>
-        <translation>Feed: simulator starting</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/main_window.py" line="601" />
-        <location filename="../../widgets/main_window.py" line="609" />
+        <location filename="../../widgets/live_feed.py" line="44" />
         <source>正常</source>
         <translation>OK</translation>
     </message>
     <message>
+        <location filename="../../widgets/live_feed.py" line="44" />
+        <source>重连中</source>
+        <translation>reconnecting</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/live_feed.py" line="44" />
+        <source>未连接</source>
+        <translation>not connected</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/live_feed.py" line="48" />
+        <source>无数据</source>
+        <translation>no data</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/live_feed.py" line="51" />
+        <source>%1秒前</source>
+        <translation>%1 s ago</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/live_feed.py" line="53" />
+        <source>%1分钟前</source>
+        <translation>%1 min ago</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/live_feed.py" line="54" />
+        <source>%1小时前</source>
+        <translation>%1 h ago</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/live_feed.py" line="65" />
+        <source>%1：%2，最后消息 %3，消息 %4 条，拒收 %5 条</source>
+        <translation>%1: %2, last message %3, %4 messages, %5 rejected</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../widgets/main_window.py" line="97" />
+        <location filename="../../widgets/main_window.py" line="128" />
+        <source>长宁区城管指挥调度台</source>
+        <translation>Changning Urban Management Dispatch Console</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="124" />
+        <source>工具栏</source>
+        <translation>Toolbar</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="133" />
+        <source>搜索：案件编号、队员、网格、街道/社区、地铁站（Ctrl+F）</source>
+        <translation>Search: case id, officer, grid, subdistrict/community, metro station (Ctrl+F)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="145" />
+        <source>全区</source>
+        <translation>District</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="147" />
+        <source>显示长宁全区（Ctrl+H）</source>
+        <translation>Show the whole district (Ctrl+H)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="154" />
+        <source>当前岗位</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="176" />
+        <location filename="../../widgets/main_window.py" line="228" />
+        <source>案件队列</source>
+        <translation>Case queue</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="177" />
+        <source>详情</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="180" />
+        <source>加载中…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="182" />
+        <location filename="../../widgets/main_window.py" line="302" />
+        <source>队员</source>
+        <translation>Officers</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="183" />
+        <source>图层</source>
+        <translation>Layers</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="184" />
+        <source>队员与图层</source>
+        <translation>Officers and layers</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="186" />
+        <source>事件动态</source>
+        <translation>Event ticker</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="211" />
+        <source>正在启动…</source>
+        <translation>Starting…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="224" />
+        <source>搜索</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="232" />
+        <source>仅看超期</source>
+        <translation>Overdue only</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="278" />
+        <source>加载失败：%1</source>
+        <translation>Loading failed: %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="280" />
+        <source>数据库：异常</source>
+        <translation>Database: error</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="333" />
+        <source>已加载：案件 %1 件（在办 %2），队员 %3 人</source>
+        <translation>Loaded: %1 cases (%2 open), %3 officers</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="489" />
+        <source>未找到：%1</source>
+        <translation>Not found: %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="526" />
+        <source>回放模式只读，不能执行操作</source>
+        <translation>Replay is read-only: actions cannot be run</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="542" />
+        <source>当前岗位对该案件没有此操作</source>
+        <translation>Your role has no such action on this case</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="548" />
+        <source>已执行“%1”：%2</source>
+        <translation>Done “%1”: %2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="556" />
+        <source>“%1”未执行：%2</source>
+        <translation>“%1” refused: %2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="593" />
+        <source>北京时间</source>
+        <translation>CST</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="598" />
+        <source>数据源：异常 %1</source>
+        <translation>Feed: error %1</translation>
+    </message>
+    <message>
         <location filename="../../widgets/main_window.py" line="601" />
+        <source>数据源：未连接</source>
+        <translation>Feed: not connected</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="604" />
+        <source>数据源：模拟器启动中</source>
+        <translation>Feed: simulator starting</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="606" />
+        <location filename="../../widgets/main_window.py" line="614" />
+        <source>正常</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="606" />
         <source>延迟 %1 秒</source>
         <translation>%1 s behind</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="603" />
+        <location filename="../../widgets/main_window.py" line="608" />
         <source>数据源：模拟器 ×%1 %2</source>
         <translation>Feed: simulator ×%1 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="609" />
+        <location filename="../../widgets/main_window.py" line="614" />
         <source>数据库：%1 %2</source>
         <translation>Database: %1 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="609" />
+        <location filename="../../widgets/main_window.py" line="614" />
         <source>异常</source>
         <translation>error</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="612" />
+        <location filename="../../widgets/main_window.py" line="617" />
         <source>用户：%1（%2）</source>
         <translation>User: %1 (%2)</translation>
     </message>
@@ -734,7 +797,7 @@
     <message>
         <location filename="../../widgets/officer_board.py" line="51" />
         <source>定位</source>
-        <translation>Fix</translation>
+        <translation>Positions</translation>
     </message>
     <message>
         <location filename="../../widgets/officer_board.py" line="89" />

@@ -21,6 +21,8 @@ def shows_in_ticker(ev: StoredEvent) -> bool:
     """Case events and alarms; officer status/position chatter and reference-data edits would drown the ticker."""
     if ev.entity_type == "case":
         return True
+    if ev.entity_type == "duty_grid":  # patrol alerts (console/duty/alerts.py)
+        return True
     return ev.entity_type in ("sensor", "camera") and (ev.after or {}).get("status") in ("alarm", "offline")
 
 

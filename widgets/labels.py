@@ -28,7 +28,7 @@ OFFICER_STATUS_ZH: dict[str, str] = {
 }
 POST_ZH: dict[str, str] = {"officer": "队员", "inspector": "监督员", "leader": "队长"}
 ASSET_KIND_ZH: dict[str, str] = {"squad": "中队", "unit": "处置单位", "camera": "摄像头", "workroom": "社区工作室",
-                                 "sensor": "传感器", "workstation": "城运工作站"}
+                                 "sensor": "传感器", "workstation": "城运工作站", "duty_grid": "责任网格"}
 
 
 def dtr(text_zh: str) -> str:
@@ -75,7 +75,8 @@ def action_text(action: str) -> str:
     if spec is not None:
         return dtr(spec.label_zh)
     return dtr({"create": "新建", "update": "更新", "status": "状态变更", "move": "位置更新",
-                "sla_overdue": "超期"}.get(action, action))
+                "sla_overdue": "超期", "grid_unvisited": "长时间无人巡查", "grid_visited": "恢复巡查",
+                "sign_in": "签到", "sign_out": "签退"}.get(action, action))
 
 
 def officer_status_text(status: str | None) -> str:
@@ -135,4 +136,6 @@ def event_line(ev: StoredEvent, names: dict[str, Any] | None = None) -> str:
     label = names.get(ev.entity_id, ev.entity_id)
     status = (ev.after or {}).get("status")
     extra = f"：{officer_status_text(status)}" if ev.entity_type == "officer" and status else ""
+    if ev.entity_type == "duty_grid" and ev.reason:  # the alert's own sentence names the grid and who holds it
+        return f"{t} {kind} {label} {action_text(ev.action)}：{ev.reason}"
     return f"{t} {kind} {label} {action_text(ev.action)}{extra}"

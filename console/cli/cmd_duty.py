@@ -64,9 +64,22 @@ def register(sub: Any) -> None:
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.set_defaults(handler=roster_show)
 
+    p = actions.add_parser("tick", help="officers follow the roster (status events at shift boundaries) and duty grids "
+                                        "left unvisited raise alerts; once, or every S seconds")
+    _add_db(p)
+    p.add_argument("--every", type=float, metavar="S", help="repeat every S seconds until interrupted")
+    p.set_defaults(handler=roster_tick)
+
     p = actions.add_parser("patterns", help="the shift codes and patterns in force")
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.set_defaults(handler=roster_patterns)
+
+    p = sub.add_parser("coverage", help="patrol coverage (巡查覆盖率) per duty grid and officer for one local day")
+    _add_db(p)
+    p.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="local (Asia/Shanghai) day")
+    p.add_argument("--squad", metavar="SQUAD_ID", help="only this squad's rostered officers")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.set_defaults(handler=coverage)
 
     for extra in _EXTRA_REGISTRARS:
         extra(sub)
@@ -134,6 +147,35 @@ def roster_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def roster_tick(args: argparse.Namespace) -> int:
+    import time
+
+    from console.duty.alerts import check_unvisited
+    from console.duty.coverage import GridCells, default_config
+    from console.duty.roster import apply_roster_status
+    from console.services.writer import CaseWriter
+
+    if args.every is not None and args.every <= 0:
+        raise ValidationError("间隔须为正数", "--every must be positive")
+    svc = _service(args.db)
+    cells = GridCells.from_geography(svc.ctx, default_config().cell_m)
+    while True:
+        now = svc.ctx.clock.now_utc()
+        with svc.ctx.db.session() as s:
+            w = CaseWriter(s, svc.ctx)
+            status = apply_roster_status(w, svc, now)
+            alerts = check_unvisited(w, now, cells, roster=svc)
+            w.flush()
+        print_json({"now_utc": now.isoformat(), "status": [{"officer_id": o, "status": st} for o, st in status],
+                    "alerts": [{"grid": g, "status": st} for g, st in alerts]})
+        if args.every is None:
+            return 0
+        try:
+            time.sleep(args.every)
+        except KeyboardInterrupt:
+            return 0
+
+
 def roster_patterns(args: argparse.Namespace) -> int:
     from console.duty.patterns import default_rules
 
@@ -149,6 +191,24 @@ def roster_patterns(args: argparse.Namespace) -> int:
         return 0
     print_table([[p.id, p.name_zh, " ".join(p.cycle), p.teams] for p in rules.patterns.values()],
                 ["模式/pattern", "名称/name", "周期/cycle", "班组/teams"])
+    return 0
+
+
+def coverage(args: argparse.Namespace) -> int:
+    from console.duty.coverage import coverage_report
+
+    svc = _service(args.db)
+    report = coverage_report(svc.ctx, _day(args.date), squad_id=args.squad)
+    if args.format == "json":
+        print_json(report)
+        return 0
+    print_table([[o["officer_id"], o["shift_code"] or "—", o["fixes"], len(o["assigned_grids"]),
+                  "—" if o["assigned_share"] is None else f"{o['assigned_share']:.0%}",
+                  sum(1 for v in o["grids"].values() if v > 0)] for o in report["officers"]],
+                ["队员/officer", "班次/shift", "定位点/fixes", "责任网格/assigned", "覆盖率/covered", "到访网格/visited"])
+    visited = [g for g in report["grids"] if g["share"] > 0]
+    print(f"\n{len(visited)}/{len(report['grids'])} duty grids visited; "
+          f"mean share {sum(g['share'] for g in report['grids']) / max(1, len(report['grids'])):.1%}")
     return 0
 
 

@@ -19,6 +19,9 @@ import numpy as np
 from sqlalchemy import insert, select
 
 from console.domain.enums import CaseStatus, Role, SourceChannel
+from console.duty.alerts import check_unvisited
+from console.duty.coverage import GridCells
+from console.duty.coverage import default_config as default_coverage_config
 from console.duty.roster import RosterService, apply_roster_status
 from console.errors import DomainError
 from console.geo.projection import lonlat_wgs84_to_xy_m, xy_m_to_lonlat_wgs84
@@ -34,6 +37,7 @@ SPEED_MPS = {"walk": 1.3, "ebike": 4.5, "car": 7.0}
 PATROL_FACTOR = 0.45  # patrols move slower than travel to a job
 POSITION_LOG_EVERY_S = 30.0
 ROSTER_TICK_S = 60.0
+ALERT_CHECK_S = 300.0
 ARRIVE_WITHIN_M = 25.0
 
 
@@ -125,6 +129,8 @@ class Simulator:
         self._pending_positions: list[dict[str, Any]] = []
         self._roster = RosterService(self.ctx)
         self._next_roster_tick: datetime | None = None
+        self._next_alert_check: datetime | None = None
+        self._cells: GridCells | None = None
 
     def _roster_tick(self, w: CaseWriter, now: datetime) -> None:
         """Once a simulated minute, officers follow the roster (console/duty): on at the start of their shift (and
@@ -132,6 +138,11 @@ class Simulator:
         if self._next_roster_tick is not None and now < self._next_roster_tick:
             return
         self._next_roster_tick = now + timedelta(seconds=ROSTER_TICK_S)
+        if self._next_alert_check is None or now >= self._next_alert_check:
+            self._next_alert_check = now + timedelta(seconds=ALERT_CHECK_S)
+            if self._cells is None:
+                self._cells = GridCells.from_geography(self.ctx, default_coverage_config().cell_m)
+            check_unvisited(w, now, self._cells, roster=self._roster)
         for oid, status in apply_roster_status(w, self._roster, now, self.ids):
             i = self.index.get(oid)
             if i is None:

@@ -34,7 +34,7 @@ class ProjectionSpec:
 
 CASE = ProjectionSpec("case", CaseRow)
 OFFICER = ProjectionSpec("officer", OfficerRow)
-ASSET_TYPES = ("squad", "unit", "camera", "workroom", "sensor", "workstation")
+ASSET_TYPES = ("squad", "unit", "camera", "workroom", "sensor", "workstation", "duty_grid")  # duty_grid: patrol alerts
 SPECS: dict[str, ProjectionSpec] = {"case": CASE, "officer": OFFICER}
 SPECS.update({kind: ProjectionSpec(kind, AssetRow, asset_kind=True) for kind in ASSET_TYPES})
 SPECS["roster"] = ProjectionSpec("roster", RosterRow)  # 排班: one row per officer-day (console/duty)

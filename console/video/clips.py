@@ -37,7 +37,7 @@ def _write(out: IO[bytes] | str, renderer: SceneRenderer, start_utc: datetime, s
         assert isinstance(stream, av.VideoStream)
         stream.width, stream.height = w - w % 2, h - h % 2
         stream.pix_fmt = "yuv420p"
-        stream.options = {"preset": "veryfast", "crf": "26", "threads": "1", "g": str(rate), "bf": "0"}
+        stream.options = {"preset": "superfast", "crf": "26", "threads": "1", "g": str(rate), "bf": "0"}
         stream.codec_context.thread_count = 1
         for k in range(n):
             img = renderer.frame(start_utc + timedelta(seconds=k / rate))

@@ -49,6 +49,9 @@ class Backoff:
 @dataclass(frozen=True)
 class VideoConfig:
     stream_url_template: str = "{server}/cameras/{camera_id}/stream.mjpeg"
+    snapshot_url_template: str = "{server}/api/{camera_id}/recordings/{ts}/snapshot.jpg"
+    latest_url_template: str = "{server}/api/{camera_id}/latest.jpg"
+    recording_clip_url_template: str = "{server}/api/{camera_id}/start/{start}/end/{end}/clip.mp4"
     streams: Mapping[str, str] = field(default_factory=dict)
     range_m: Mapping[str, float] = field(default_factory=lambda: {"default": 50.0})
     fov_deg_default: float = 60.0
@@ -62,6 +65,17 @@ class VideoConfig:
             return float(own)
         kind = str(camera.get("camera_kind") or "default")
         return float(self.range_m.get(kind, self.range_m.get("default", 50.0)))
+
+    def snapshot_url(self, server: str, camera_id: str, ts: float) -> str:
+        """The frame of ``camera_id`` at epoch ``ts`` (the one nearest that instant the recorder has)."""
+        return self.snapshot_url_template.format(server=server.rstrip("/"), camera_id=camera_id, ts=f"{ts:.3f}")
+
+    def latest_url(self, server: str, camera_id: str) -> str:
+        return self.latest_url_template.format(server=server.rstrip("/"), camera_id=camera_id)
+
+    def recording_clip_url(self, server: str, camera_id: str, start_ts: float, end_ts: float) -> str:
+        return self.recording_clip_url_template.format(server=server.rstrip("/"), camera_id=camera_id,
+                                                       start=f"{start_ts:.3f}", end=f"{end_ts:.3f}")
 
     def fov_for(self, camera: Mapping[str, Any]) -> float:
         own = camera.get("fov_deg")
@@ -85,6 +99,10 @@ def load_video_config(path: Path | None = None) -> VideoConfig:
         rc = raw.get("reconnect") or {}
         return VideoConfig(
             stream_url_template=str(raw.get("stream_url_template") or VideoConfig.stream_url_template),
+            snapshot_url_template=str(raw.get("snapshot_url_template") or VideoConfig.snapshot_url_template),
+            latest_url_template=str(raw.get("latest_url_template") or VideoConfig.latest_url_template),
+            recording_clip_url_template=str(raw.get("recording_clip_url_template")
+                                            or VideoConfig.recording_clip_url_template),
             streams={str(k): str(v) for k, v in (raw.get("streams") or {}).items()},
             range_m={str(k): float(v) for k, v in (raw.get("range_m") or {"default": 50}).items()},
             fov_deg_default=float(raw.get("fov_deg_default", 60.0)),

@@ -9,6 +9,9 @@ frame k, not "about there". Qt-free; frames are (h, w, 3) uint8 RGB arrays.
 from __future__ import annotations
 
 import bisect
+import io
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +23,18 @@ import numpy.typing as npt
 from console.errors import ValidationError
 
 RGBArray = npt.NDArray[np.uint8]
+MAX_DOWNLOAD_BYTES = 512 * 1024 * 1024
+DOWNLOAD_TIMEOUT_S = 30.0
+
+
+def _download(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT_S) as r:
+        if r.status != 200:
+            raise OSError(f"HTTP {r.status}")
+        data = bytes(r.read(MAX_DOWNLOAD_BYTES + 1))
+    if len(data) > MAX_DOWNLOAD_BYTES:
+        raise OSError("clip larger than 512 MiB")
+    return data
 
 
 @dataclass(frozen=True)
@@ -39,8 +54,13 @@ class ClipDecoder:
     def __init__(self, source: str | Path) -> None:
         self.source = str(source)
         try:
-            self._container = av.open(self.source, timeout=(10.0, 10.0))
-        except (av.FFmpegError, OSError) as exc:
+            if self.source.startswith(("http://", "https://")):
+                # Recorder clips are small; fetching them whole makes seeking free and does not depend on the
+                # server honouring Range requests (an MP4's index may sit at its end).
+                self._container: av.container.InputContainer = av.open(io.BytesIO(_download(self.source)), "r")
+            else:
+                self._container = av.open(self.source.removeprefix("file://"), "r", timeout=(10.0, 10.0))
+        except (av.FFmpegError, OSError, urllib.error.URLError) as exc:
             raise ValidationError(f"无法打开视频 {self.source}：{exc}", f"cannot open video {self.source}: {exc}") from exc
         if not self._container.streams.video:
             self._container.close()

@@ -69,6 +69,7 @@ class SceneRenderer:
         self._lock = threading.Lock()
         self.background = self._draw_background()
         self.movers = self._make_movers()
+        self._draw_static_overlay(ImageDraw.Draw(self.background))
 
     # ----------------------------------------------------------------- static part
     def _draw_background(self) -> Image.Image:
@@ -163,18 +164,24 @@ class SceneRenderer:
             d.ellipse([x + 2, y1 - 3, x + 8, y1 + 3], fill=(15, 15, 15))
             d.ellipse([x + m.length_px - 8, y1 - 3, x + m.length_px - 2, y1 + 3], fill=(15, 15, 15))
 
+    def _draw_static_overlay(self, d: ImageDraw.ImageDraw) -> None:
+        """Title bar and footer: drawn once into the background (text rendering is the costly part)."""
+        w, h = self.size
+        fs = max(10, h // 22)
+        font = _font(fs)
+        d.rectangle([0, 0, w, fs + 8], fill=(0, 0, 0))
+        d.text((6, 3), f"{self.name}  {self.camera_id}", font=font, fill=(255, 255, 255))
+        d.text((6, h - fs - 6), "合成画面 SYNTHETIC", font=font, fill=(255, 255, 255))
+        self._stamp_w = int(d.textlength("0000-00-00 00:00:00.0", font=font)) + 12
+
     def _draw_overlay(self, d: ImageDraw.ImageDraw, when_utc: datetime) -> None:
         w, h = self.size
         fs = max(10, h // 22)
         font = _font(fs)
         local = when_utc.astimezone(LOCAL_TZ)
         stamp = local.strftime("%Y-%m-%d %H:%M:%S") + f".{local.microsecond // 100000}"
-        title = f"{self.name}  {self.camera_id}"
-        d.rectangle([0, 0, w, fs + 8], fill=(0, 0, 0))
-        d.text((6, 3), title, font=font, fill=(255, 255, 255))
-        tw = d.textlength(stamp, font=font)
-        d.text((w - tw - 6, 3), stamp, font=font, fill=(255, 230, 120))
-        d.text((6, h - fs - 6), "合成画面 SYNTHETIC", font=font, fill=(255, 255, 255))
+        d.rectangle([w - self._stamp_w, 0, w, fs + 8], fill=(0, 0, 0))  # vehicles never reach the title bar
+        d.text((w - self._stamp_w + 6, 3), stamp, font=font, fill=(255, 230, 120))
 
     # ----------------------------------------------------------------- API
     def frame(self, when_utc: datetime) -> Image.Image:

@@ -44,3 +44,34 @@ def video_db_url(video_seeded_db: Path, tmp_path: Path) -> str:
     target = tmp_path / "demo.db"
     shutil.copy(video_seeded_db, target)
     return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def video_window(qtbot, video_db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """The real main window on a seeded world, with the synthetic camera server started in process (as the demo)."""
+    from datetime import UTC, datetime
+
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from console.sim.simulator import SimClock
+    from widgets.fonts import install_cjk_font
+    from widgets.loader import LoadOptions, load_everything
+    from widgets.main_window import MainWindow
+    from widgets.video.video_ui import ENV_SERVER, enable_demo_cameras
+
+    monkeypatch.delenv(ENV_SERVER, raising=False)
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    loaded = load_everything(LoadOptions(db_url=video_db_url, seed_if_empty=False),
+                             clock=SimClock(datetime.now(UTC).replace(microsecond=0)))
+    install_cjk_font(QApplication.instance())  # type: ignore[arg-type]
+    enable_demo_cameras()
+    w = MainWindow(theme="dark")
+    qtbot.addWidget(w)
+    w.show()
+    w.attach(loaded)
+    yield w
+    w.shutdown()
+    enable_demo_cameras(False)
+    loaded.db.dispose()

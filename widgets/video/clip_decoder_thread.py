@@ -12,7 +12,7 @@ from PySide6.QtGui import QImage
 
 from console.errors import DomainError
 from console.video.decoder import ClipDecoder, ClipInfo
-from widgets.video.stream_reader import qimage_from_rgb
+from widgets.video.stream_reader import park, qimage_from_rgb
 
 
 class ClipDecoderThread(QThread):
@@ -39,7 +39,8 @@ class ClipDecoderThread(QThread):
         with self._cv:
             self._stop = True
             self._cv.notify()
-        self.wait(wait_ms)
+        if not self.wait(wait_ms):
+            park(self)
 
     def time_of(self, index: int) -> float:
         return self._decoder.time_of(index) if self._decoder is not None else 0.0

@@ -83,7 +83,8 @@ class StreamReader(QThread):
         if sock is not None:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-        self.wait(wait_ms)
+        if not self.wait(wait_ms):
+            park(self)
 
     # ----------------------------------------------------------------- worker thread
     def _publish(self, img: QImage) -> None:
@@ -261,3 +262,14 @@ def _read_part(fp: object, boundary: bytes) -> bytes:
         if len(chunks) > MAX_PART_BYTES:
             raise StreamError("part too large")
     return bytes(chunks)
+
+
+_parked: list[QThread] = []
+
+
+def park(thread: QThread) -> None:
+    """Keep a stopping thread that is still blocked (a slow download or open) alive until it finishes by itself:
+    destroying a running QThread aborts the process."""
+    thread.setParent(None)
+    _parked.append(thread)
+    thread.finished.connect(lambda: _parked.remove(thread) if thread in _parked else None)

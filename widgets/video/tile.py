@@ -124,7 +124,7 @@ class CameraTile(QWidget):
             left = max(0, round(self._retry_at - time.monotonic()))
             return self.tr("离线 / 正在重试…") + (self.tr("（%1 秒）").replace("%1", str(left)) if left else "")
         if self.state == STOPPED:
-            return self.tr("未打开")
+            return self.tr("未配置视频流") if self.url is None else self.tr("未打开")
         return ""
 
     # ----------------------------------------------------------------- painting

@@ -1,0 +1,165 @@
+"""Wires video into a loaded main window: camera clicks → live view, the video wall, the case panel, clip player.
+
+The console knows a camera system by its base URL: ``$URBANOPS_CAMERA_SERVER`` (a Frigate-shaped recorder; ``off``
+disables), else — in the demo (``enable_demo_cameras()``, called by ``urbanops demo``) — a synthetic camera server
+started in this process on a free loopback port, so live tiles, snapshots and recordings work offline.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QLabel, QToolBar, QVBoxLayout, QWidget
+
+from console.errors import DomainError
+from console.video.camera_server import CameraServer
+from console.video.cameras import Camera, cameras_from_assets
+from console.video.config import VideoConfig, load_video_config
+from widgets.video.case_panel import CaseVideoPanel
+from widgets.video.clip_player import ClipPlayer
+from widgets.video.live_view import LiveView
+from widgets.video.video_wall import VideoWall
+
+if TYPE_CHECKING:
+    from widgets.main_window import MainWindow
+
+ENV_SERVER = "URBANOPS_CAMERA_SERVER"
+CAMERA_LAYER = "cameras"
+_demo = {"enabled": False}
+
+
+def enable_demo_cameras(on: bool = True) -> None:
+    """Start a synthetic loopback camera server with the console (the demo; tests)."""
+    _demo["enabled"] = on
+
+
+class ClipWindow(QWidget):
+    """A window around one :class:`ClipPlayer` (evidence clips from the case panel)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        from PySide6.QtCore import Qt
+
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setObjectName("video_clip_window")
+        self.resize(860, 560)
+        self.label = QLabel(self)
+        self.player = ClipPlayer(self)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.label)
+        lay.addWidget(self.player, 1)
+
+    def play(self, label: str, source: str) -> None:
+        self.setWindowTitle(self.tr("证据视频 — %1").replace("%1", label))
+        self.label.setText(source)
+        self.player.open(source)
+        self.show()
+        self.raise_()
+
+    def closeEvent(self, event: Any) -> None:
+        self.player.close_clip()
+        super().closeEvent(event)
+
+
+class VideoUi:
+    """Created by the main window once a world is attached; ``stop()`` on shutdown."""
+
+    def __init__(self, window: MainWindow) -> None:
+        assert window.loaded is not None
+        self.window = window
+        self.world = window.loaded.world
+        self.error: str | None = None
+        try:
+            self.config = load_video_config()
+        except DomainError as exc:
+            self.config = VideoConfig()
+            self.error = exc.message_zh
+        self.server: CameraServer | None = None
+        self.base_url: str | None = None
+        env = os.environ.get(ENV_SERVER, "").strip()
+        if env and env.lower() != "off":
+            self.base_url = env.rstrip("/")
+        elif not env and _demo["enabled"]:
+            self.server = CameraServer(port=0, cameras=self._names()).start()
+            self.base_url = self.server.base_url
+        self.live_view: LiveView | None = None
+        self.wall: VideoWall | None = None
+        self.clip_window: ClipWindow | None = None
+        self.panel = CaseVideoPanel(self.config, lambda: self.base_url, window.details.case_view)
+        layout = window.details.case_view.layout()
+        assert layout is not None
+        layout.addWidget(self.panel)
+        self.panel.setVisible(False)
+        self.panel.set_cameras(self.cameras())
+        self.panel.liveRequested.connect(self.open_live)
+        self.panel.wallRequested.connect(self.open_wall)
+        self.panel.clipRequested.connect(self.play_clip)
+        window.map.featureClicked.connect(self._on_feature)
+        self.wall_action = QAction(window.tr("视频墙"), window)
+        self.wall_action.setObjectName("action_video_wall")
+        self.wall_action.setToolTip(window.tr("打开视频墙（2×2 / 3×3，实时或同步回放）"))
+        self.wall_action.triggered.connect(lambda: self.open_wall([]))
+        toolbar = window.findChild(QToolBar, "toolbar_main")
+        if toolbar is not None:
+            toolbar.insertAction(toolbar.actions()[-1] if toolbar.actions() else None, self.wall_action)
+
+    # ----------------------------------------------------------------- cameras
+    def _names(self) -> list[tuple[str, str]]:
+        return [(cid, str(a.get("name") or cid)) for cid, a in self.world.assets.get("camera", {}).items()]
+
+    def cameras(self) -> list[Camera]:
+        return cameras_from_assets(self.world.assets.get("camera", {}).values(), self.config, self.base_url)
+
+    def camera(self, camera_id: str) -> Camera | None:
+        a = self.world.assets.get("camera", {}).get(camera_id)
+        if a is None:
+            return None
+        cams = cameras_from_assets([a], self.config, self.base_url)
+        return cams[0] if cams else None
+
+    # ----------------------------------------------------------------- actions
+    def _on_feature(self, layer: str, fid: str) -> None:
+        if layer == CAMERA_LAYER:
+            self.open_live(fid)
+
+    def open_live(self, camera_id: str) -> LiveView | None:
+        cam = self.camera(camera_id)
+        if cam is None:
+            return None
+        if self.live_view is None:
+            self.live_view = LiveView(self.window, self.config.reconnect)
+            self.live_view.addToWallRequested.connect(lambda cid: self.open_wall([cid]))
+        self.live_view.show_camera(cam)
+        return self.live_view
+
+    def open_wall(self, camera_ids: list[str]) -> VideoWall:
+        if self.wall is None:
+            self.wall = VideoWall(self.cameras(), self.config, self.base_url, self.window)
+        ids = list(camera_ids)
+        if not ids and not self.wall.chosen_ids():
+            ids = [c.id for c in self.cameras() if c.kind == "ai"][:4]
+        if ids:
+            current = [c for c in self.wall.chosen_ids() if c not in ids] if len(ids) == 1 else []
+            self.wall.set_cameras(ids + current)
+        self.wall.show()
+        self.wall.raise_()
+        return self.wall
+
+    def play_clip(self, label: str, source: str) -> ClipWindow:
+        if self.clip_window is None:
+            self.clip_window = ClipWindow(self.window)
+        self.clip_window.play(label, source)
+        return self.clip_window
+
+    def refresh(self, case_id: str | None) -> None:
+        case = self.world.cases.get(case_id) if case_id else None
+        self.panel.show_case(case)
+
+    def stop(self) -> None:
+        for w in (self.live_view, self.wall, self.clip_window):
+            if w is not None:
+                w.close()
+        if self.server is not None:
+            self.server.stop()
+            self.server = None

@@ -1,12 +1,15 @@
-"""English for the video widgets (widgets/video/): camera tiles and the evidence clip player."""
+"""English for the video widgets (widgets/video/): camera tiles, live view, clip player, video wall, 核实/核查 panel."""
 
 from __future__ import annotations
 
 EN: dict[str, str] = {
+    # camera tile
     "正在连接…": "Connecting…",
     "离线 / 正在重试…": "Offline / retrying…",
     "（%1 秒）": " (%1 s)",
     "未打开": "Not open",
+    "未配置视频流": "No stream configured",
+    # clip player
     "播放": "Play",
     "暂停": "Pause",
     "上一帧（,）": "Previous frame (,)",
@@ -17,4 +20,42 @@ EN: dict[str, str] = {
     "正在打开…": "Opening…",
     "帧 %1/%2": "Frame %1/%2",
     "快照保存失败": "Saving the snapshot failed",
+    "证据视频 — %1": "Evidence video — %1",
+    # live view
+    "实时画面 — %1": "Live view — %1",
+    "保存快照": "Save snapshot",
+    "加入视频墙": "Add to video wall",
+    "在线": "Online",
+    "离线": "Offline",
+    "朝向": "Heading",
+    "视角": "Field of view",
+    "视距": "Range",
+    # video wall
+    "视频墙": "Video wall",
+    "打开视频墙（2×2 / 3×3，实时或同步回放）": "Open the video wall (2×2 / 3×3, live or synchronised playback)",
+    "布局": "Layout",
+    "模式": "Mode",
+    "实时": "Live",
+    "同步回放": "Synchronised playback",
+    "开始": "Start",
+    "时长": "Length",
+    " 秒": " s",
+    "载入录像": "Load recordings",
+    "正在载入录像…": "Loading recording…",
+    "没有录像来源": "No recording source",
+    "（空）": "(empty)",
+    # verify / check by camera
+    "视频核实 / 核查": "Verify / check by camera",
+    "实时画面": "Live view",
+    "上视频墙": "To the video wall",
+    "上报时刻": "At report time",
+    "上报时刻 %1": "At report time %1",
+    "现在": "Now",
+    "现在（核查）": "Now (check)",
+    "正在取图…": "Fetching picture…",
+    "取图失败：%1": "Could not fetch the picture: %1",
+    "未配置录像服务": "No recording service configured",
+    "没有摄像头覆盖该案件位置": "No camera covers this case's location",
+    "（离线）": " (offline)",
+    "播放证据视频": "Play evidence video",
 }

@@ -98,6 +98,9 @@ def run_demo(args: argparse.Namespace) -> int:
     lang = choose("ui/lang", getattr(args, "lang", None), "zh", ("zh", "en"))
     install_language(app, lang)
     theme = apply_theme(app, choose("ui/theme", getattr(args, "theme", None), "dark", ("dark", "light")))
+    from widgets.video.video_ui import enable_demo_cameras
+
+    enable_demo_cameras()  # the demo's cameras stream from a synthetic loopback server (docs/video.md)
     window = MainWindow(theme=theme)
     mqtt_url = getattr(args, "mqtt", None)
     if mqtt_url:

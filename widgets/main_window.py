@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
         self.sim_runner: Any = None
         self.user_name = DEMO_USER  # who acts at this seat (a drill sets the trainee: widgets/drill_mode.py)
         self.dispatch_ui: Any = None  # widgets.recommend_panel.DispatchUi once a world is attached
+        self.video_ui: Any = None  # widgets.video.video_ui.VideoUi once a world is attached
         self.feed_error: str | None = None
         self.live_feed: Any = None  # widgets.live_feed.LiveFeed once loaded
         self.live_mqtt_url: str | None = None  # broker for live positions (urbanops demo --mqtt), else config/env
@@ -313,6 +314,11 @@ class MainWindow(QMainWindow):
         if self.dispatch_ui is not None:
             self.dispatch_ui.stop()
         self.dispatch_ui = None if self.read_only else DispatchUi(self)
+        from widgets.video.video_ui import VideoUi
+
+        if self.video_ui is not None:
+            self.video_ui.stop()
+        self.video_ui = VideoUi(self)
         self.search_index = SearchIndex(world, loaded.geo.geography, load_landmarks())
         b = self.bridge
         b.casesChanged.connect(self.case_model.on_cases_changed)
@@ -441,6 +447,8 @@ class MainWindow(QMainWindow):
         self.details.show_case(case_id)
         if self.dispatch_ui is not None:
             self.dispatch_ui.refresh(case_id)
+        if self.video_ui is not None:
+            self.video_ui.refresh(case_id)
         self.details_dock.raise_()
         return True
 
@@ -649,6 +657,9 @@ class MainWindow(QMainWindow):
             self.live_feed.stop()
         if self.dispatch_ui is not None:
             self.dispatch_ui.stop()
+        if self.video_ui is not None:
+            self.video_ui.stop()
+            self.video_ui = None
         if self.sim_runner is not None:
             self.sim_runner.stop()
             self.sim_runner = None

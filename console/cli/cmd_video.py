@@ -33,6 +33,8 @@ def register(sub: Any) -> None:
     p.add_argument("--fps", type=float, default=10.0)
     p.add_argument("--size", default="640x360", metavar="WxH")
     p.add_argument("--db", metavar="URL", help="take camera names from this database (optional)")
+    p.add_argument("--cycle", type=float, metavar="S",
+                   help="live streams repeat a cached S-second cycle (cheap serving for benches)")
     p.set_defaults(handler=serve)
 
     p = actions.add_parser("list", help="cameras with position, view and stream URL")
@@ -98,7 +100,10 @@ def serve(args: argparse.Namespace) -> int:
         names = [(c.id, c.name) for c in load_cameras(open_database(args.db), load_video_config())]
     if not 0 < args.fps <= 60:
         raise ValidationError("帧率须在 0–60 之间", "--fps must be within 0–60")
-    server = CameraServer(args.host, args.port, fps=args.fps, size=parse_size(args.size), cameras=names)
+    if args.cycle is not None and not 0 < args.cycle <= 60:
+        raise ValidationError("循环时长须在 0–60 秒之间", "--cycle must be within 0–60 s")
+    server = CameraServer(args.host, args.port, fps=args.fps, size=parse_size(args.size), cameras=names,
+                          cycle_s=args.cycle)
     try:
         server.start()
     except OSError as exc:

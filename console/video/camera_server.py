@@ -67,8 +67,12 @@ class CameraServer:
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, *, fps: float = DEFAULT_FPS,
                  size: tuple[int, int] = DEFAULT_SIZE, cameras: Iterable[tuple[str, str]] = (),
-                 now_utc: Callable[[], datetime] | None = None) -> None:
+                 now_utc: Callable[[], datetime] | None = None, cycle_s: float | None = None) -> None:
         self.host = host
+        # cycle_s: live streams repeat a cached cycle of this many seconds (benches: serving then costs only the
+        # socket writes, as with a real camera system on another machine). None: every frame drawn fresh.
+        self.cycle_s = cycle_s
+        self._cycle: dict[tuple[str, int], bytes] = {}
         self.requested_port = port
         self.fps = float(fps)
         self.size = size
@@ -146,6 +150,15 @@ class CameraServer:
         """The current frame (shared by every viewer of the camera within one frame period)."""
         t = frame_time(self.now_utc(), fps)
         ts = t.timestamp()
+        if self.cycle_s:
+            k = round(ts * fps) % max(1, int(self.cycle_s * fps))
+            with self._lock:
+                data = self._cycle.get((camera_id, k))
+            if data is None:
+                data = self.renderer(camera_id).jpeg(t)
+                with self._lock:
+                    self._cycle[(camera_id, k)] = data
+            return ts, data
         with self._lock:
             cached = self._frames.get(camera_id)
         if cached is not None and cached[0] == ts:

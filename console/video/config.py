@@ -57,6 +57,7 @@ class VideoConfig:
     fov_deg_default: float = 60.0
     polygons_file: Path | None = None
     reconnect: Backoff = field(default_factory=Backoff)
+    wall_tile_max_fps: float = 12.0
 
     def range_for(self, camera: Mapping[str, Any]) -> float:
         """The camera's view range (m): its own ``range_m``, else the default for its kind."""
@@ -107,6 +108,7 @@ def load_video_config(path: Path | None = None) -> VideoConfig:
             range_m={str(k): float(v) for k, v in (raw.get("range_m") or {"default": 50}).items()},
             fov_deg_default=float(raw.get("fov_deg_default", 60.0)),
             polygons_file=poly_path,
+            wall_tile_max_fps=float(raw.get("wall_tile_max_fps", 12.0)),
             reconnect=Backoff(**{k: float(v) for k, v in rc.items() if k in ("first_s", "factor", "max_s", "stall_s")}),
         )
     except (TypeError, ValueError, AttributeError) as exc:

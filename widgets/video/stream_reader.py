@@ -23,8 +23,8 @@ from collections.abc import Iterator
 from urllib.parse import urlparse
 
 import numpy as np
-from PySide6.QtCore import QObject, QThread, Signal
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSize, QThread, Signal
+from PySide6.QtGui import QImage, QImageReader
 
 from console.video.config import Backoff, StreamKind, classify_stream, local_path
 
@@ -65,6 +65,11 @@ class StreamReader(QThread):
         self._sock: socket.socket | None = None
         self.state = STOPPED
         self.frames_decoded = 0
+        self.frames_skipped = 0
+        self.target_size: tuple[int, int] | None = None  # set by the tile: decode straight to the size shown
+        self.max_fps = 0.0  # > 0: decode at most this many MJPEG frames per second (video wall tiles)
+        self._credit = 1.0
+        self._last_part = time.monotonic()
         self.failures = 0
         self.opened_at = 0.0
         self.first_frame_at: float | None = None
@@ -152,7 +157,7 @@ class StreamReader(QThread):
                 raise StreamError(f"HTTP {r.status}")
             ctype = (r.getheader("Content-Type") or "").lower()
             if ctype.startswith("image/"):  # a snapshot URL: poll it
-                yield _decode(r.read())
+                yield _decode(r.read(), self.target_size)
                 conn.close()
                 while not self._stop.wait(0.1):
                     yield self._poll_once(cls, path)
@@ -161,7 +166,16 @@ class StreamReader(QThread):
             fp = r.fp
             assert fp is not None
             while not self._stop.is_set():
-                yield _decode(_read_part(fp, boundary))
+                part = _read_part(fp, boundary)
+                now = time.monotonic()
+                if self.max_fps > 0:  # token bucket: at most max_fps decodes per second, bursts of one
+                    self._credit = min(1.0, self._credit + (now - self._last_part) * self.max_fps)
+                self._last_part = now
+                if (self._pending and self.frames_decoded) or (self.max_fps > 0 and self._credit < 0.999):
+                    self.frames_skipped += 1  # not shown yet / over the tile's rate: do not decode this one
+                    continue
+                self._credit -= 1.0
+                yield _decode(part, self.target_size)
         finally:
             conn.close()
 
@@ -175,7 +189,7 @@ class StreamReader(QThread):
             r = conn.getresponse()
             if r.status != 200:
                 raise StreamError(f"HTTP {r.status}")
-            return _decode(r.read())
+            return _decode(r.read(), self.target_size)
         finally:
             conn.close()
 
@@ -205,10 +219,21 @@ class StreamReader(QThread):
                 yield qimage_from_rgb(frame.to_ndarray(format="rgb24"))
 
 
-def _decode(data: bytes) -> QImage:
-    img = QImage.fromData(data, "JPG")
+def _decode(data: bytes, fit: tuple[int, int] | None = None) -> QImage:
+    """Decode a JPEG; with ``fit`` (w, h) straight to the largest size that fits it, keeping the aspect (the JPEG
+    decoder scales in the DCT, so a small tile costs less to decode and its paint is a plain copy)."""
+    buf = QBuffer()
+    buf.setData(QByteArray(data))
+    buf.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(buf, b"jpg")
+    if fit is not None:
+        size = reader.size()
+        if size.isValid() and (size.width() > fit[0] or size.height() > fit[1]):
+            s = min(fit[0] / size.width(), fit[1] / size.height())
+            reader.setScaledSize(QSize(max(1, round(size.width() * s)), max(1, round(size.height() * s))))
+    img = reader.read()
     if img.isNull():
-        raise StreamError("undecodable JPEG part")
+        raise StreamError(f"undecodable JPEG part: {reader.errorString()}")
     return img
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -24,9 +24,11 @@ class CameraTile(QWidget):
     firstFrame = Signal(float)  # seconds from open to the first frame on screen
     stateChanged = Signal(str)
 
-    def __init__(self, title: str = "", parent: QWidget | None = None, *, backoff: Backoff | None = None) -> None:
+    def __init__(self, title: str = "", parent: QWidget | None = None, *, backoff: Backoff | None = None,
+                 max_fps: float = 0.0) -> None:
         super().__init__(parent)
         self.title = title
+        self.max_fps = max_fps
         self.backoff = backoff or Backoff()
         self.reader: StreamReader | None = None
         self.image: QImage | None = None
@@ -60,12 +62,22 @@ class CameraTile(QWidget):
         self._frame_times.clear()
         self._opened = time.monotonic()
         reader = StreamReader(url, self.backoff, self)
+        reader.target_size = self._fit_size()
+        reader.max_fps = self.max_fps
         reader.frameReady.connect(self._on_frame)
         reader.stateChanged.connect(self._on_state)
         self.reader = reader
         self.state = CONNECTING
         reader.start()
         self.update()
+
+    def _fit_size(self) -> tuple[int, int]:
+        return max(16, self.width()), max(16, self.height())
+
+    def resizeEvent(self, event: object) -> None:
+        if self.reader is not None:
+            self.reader.target_size = self._fit_size()
+        super().resizeEvent(event)  # type: ignore[arg-type]
 
     def close_stream(self) -> None:
         reader, self.reader = self.reader, None
@@ -137,7 +149,10 @@ class CameraTile(QWidget):
             s = min(r.width() / iw, r.height() / ih)
             w, h = iw * s, ih * s
             target = QRectF((r.width() - w) / 2, (r.height() - h) / 2, w, h)
-            p.drawImage(target, self.image)
+            if abs(w - iw) < 1.5 and abs(h - ih) < 1.5:  # decoded at the shown size: a plain copy
+                p.drawImage(QPointF(round(target.x()), round(target.y())), self.image)
+            else:
+                p.drawImage(target, self.image)
             if self.state != PLAYING:
                 p.fillRect(target, QColor(0, 0, 0, 150))
         font = QFont(self.font())

@@ -256,7 +256,8 @@ class VideoWall(QWidget):
             cam = self.cameras.get(ids[k]) if k < len(ids) else None
             tile: CameraTile | SyncTile
             if self.mode == "live":
-                tile = CameraTile(cam.name if cam else "", self.grid_host, backoff=self.config.reconnect)
+                tile = CameraTile(cam.name if cam else "", self.grid_host, backoff=self.config.reconnect,
+                                  max_fps=self.config.wall_tile_max_fps)
                 if cam is not None and cam.stream_url:
                     tile.open(cam.stream_url, cam.name)
                 elif cam is None:

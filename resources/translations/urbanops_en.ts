@@ -39,24 +39,29 @@
 <context>
     <name>CameraTile</name>
     <message>
-        <location filename="../../widgets/video/tile.py" line="122" />
+        <location filename="../../widgets/video/tile.py" line="134" />
         <source>正在连接…</source>
         <translation>Connecting…</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/tile.py" line="125" />
+        <location filename="../../widgets/video/tile.py" line="137" />
         <source>离线 / 正在重试…</source>
         <translation>Offline / retrying…</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/tile.py" line="125" />
+        <location filename="../../widgets/video/tile.py" line="137" />
         <source>（%1 秒）</source>
         <translation> (%1 s)</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/tile.py" line="127" />
+        <location filename="../../widgets/video/tile.py" line="139" />
         <source>未打开</source>
         <translation>Not open</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/tile.py" line="139" />
+        <source>未配置视频流</source>
+        <translation>No stream configured</translation>
     </message>
 </context>
 <context>
@@ -262,6 +267,75 @@
     </message>
 </context>
 <context>
+    <name>CaseVideoPanel</name>
+    <message>
+        <location filename="../../widgets/video/case_panel.py" line="52" />
+        <source>视频核实 / 核查</source>
+        <translation>Verify / check by camera</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/case_panel.py" line="61" />
+        <source>实时画面</source>
+        <translation>Live view</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/case_panel.py" line="62" />
+        <source>上视频墙</source>
+        <translation>To the video wall</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/case_panel.py" line="63" />
+        <source>上报时刻</source>
+        <translation>At report time</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/case_panel.py" line="64" />
+        <source>现在</source>
+        <translation>Now</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/case_panel.py" line="70" />
+        <source>播放证据视频</source>
+        <translation>Play evidence video</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/case_panel.py" line="129" />
+        <source>（离线）</source>
+        <translation> (offline)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/case_panel.py" line="135" />
+        <source>没有摄像头覆盖该案件位置</source>
+        <translation>No camera covers this case's location</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/case_panel.py" line="151" />
+        <source>未配置录像服务</source>
+        <translation>No recording service configured</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/case_panel.py" line="156" />
+        <source>上报时刻 %1</source>
+        <translation>At report time %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/case_panel.py" line="157" />
+        <location filename="../../widgets/video/case_panel.py" line="163" />
+        <source>正在取图…</source>
+        <translation>Fetching picture…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/case_panel.py" line="162" />
+        <source>现在（核查）</source>
+        <translation>Now (check)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/case_panel.py" line="186" />
+        <source>取图失败：%1</source>
+        <translation>Could not fetch the picture: %1</translation>
+    </message>
+</context>
+<context>
     <name>ClipDialog</name>
     <message>
         <location filename="../../widgets/replay/clips.py" line="40" />
@@ -327,6 +401,14 @@
         <location filename="../../widgets/video/clip_player.py" line="245" />
         <source>快照保存失败</source>
         <translation>Saving the snapshot failed</translation>
+    </message>
+</context>
+<context>
+    <name>ClipWindow</name>
+    <message>
+        <location filename="../../widgets/video/video_ui.py" line="54" />
+        <source>证据视频 — %1</source>
+        <translation>Evidence video — %1</translation>
     </message>
 </context>
 <context>
@@ -543,241 +625,222 @@
     </message>
 </context>
 <context>
-    <name>FeedHealthIndicator</name>
+    <name>LiveView</name>
     <message>
-        <location filename="../../widgets/live_feed.py" line="40" />
-        <source>定位</source>
-        <translation>Positions</translation>
+        <location filename="../../widgets/video/live_view.py" line="30" />
+        <location filename="../../widgets/video/live_view.py" line="72" />
+        <source>保存快照</source>
+        <translation>Save snapshot</translation>
     </message>
     <message>
-        <location filename="../../widgets/live_feed.py" line="40" />
-        <source>视频</source>
-        <translation>Cameras</translation>
+        <location filename="../../widgets/video/live_view.py" line="31" />
+        <source>加入视频墙</source>
+        <translation>Add to video wall</translation>
     </message>
     <message>
-        <location filename="../../widgets/live_feed.py" line="40" />
-        <source>感知</source>
-        <translation>Sensors</translation>
+        <location filename="../../widgets/video/live_view.py" line="45" />
+        <source>实时画面 — %1</source>
+        <translation>Live view — %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/live_feed.py" line="41" />
-        <source>投诉</source>
-        <translation>Complaints</translation>
+        <location filename="../../widgets/video/live_view.py" line="46" />
+        <source>在线</source>
+        <translation>Online</translation>
     </message>
     <message>
-        <location filename="../../widgets/live_feed.py" line="44" />
-        <source>正常</source>
-        <translation>OK</translation>
+        <location filename="../../widgets/video/live_view.py" line="46" />
+        <source>离线</source>
+        <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../../widgets/live_feed.py" line="44" />
-        <source>重连中</source>
-        <translation>reconnecting</translation>
+        <location filename="../../widgets/video/live_view.py" line="48" />
+        <source>朝向</source>
+        <translation>Heading</translation>
     </message>
     <message>
-        <location filename="../../widgets/live_feed.py" line="44" />
-        <source>未连接</source>
-        <translation>not connected</translation>
+        <location filename="../../widgets/video/live_view.py" line="48" />
+        <source>视角</source>
+        <translation>Field of view</translation>
     </message>
     <message>
-        <location filename="../../widgets/live_feed.py" line="48" />
-        <source>无数据</source>
-        <translation>no data</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/live_feed.py" line="51" />
-        <source>%1秒前</source>
-        <translation>%1 s ago</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/live_feed.py" line="53" />
-        <source>%1分钟前</source>
-        <translation>%1 min ago</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/live_feed.py" line="54" />
-        <source>%1小时前</source>
-        <translation>%1 h ago</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/live_feed.py" line="65" />
-        <source>%1：%2，最后消息 %3，消息 %4 条，拒收 %5 条</source>
-        <translation>%1: %2, last message %3, %4 messages, %5 rejected</translation>
+        <location filename="../../widgets/video/live_view.py" line="48" />
+        <source>视距</source>
+        <translation>Range</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../widgets/main_window.py" line="97" />
-        <location filename="../../widgets/main_window.py" line="128" />
+        <location filename="../../widgets/main_window.py" line="96" />
+        <location filename="../../widgets/main_window.py" line="127" />
         <source>长宁区城管指挥调度台</source>
         <translation>Changning Urban Management Dispatch Console</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="124" />
+        <location filename="../../widgets/main_window.py" line="123" />
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="133" />
+        <location filename="../../widgets/main_window.py" line="132" />
         <source>搜索：案件编号、队员、网格、街道/社区、地铁站（Ctrl+F）</source>
         <translation>Search: case id, officer, grid, subdistrict/community, metro station (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="145" />
+        <location filename="../../widgets/main_window.py" line="144" />
         <source>全区</source>
         <translation>District</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="147" />
+        <location filename="../../widgets/main_window.py" line="146" />
         <source>显示长宁全区（Ctrl+H）</source>
         <translation>Show the whole district (Ctrl+H)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="154" />
+        <location filename="../../widgets/main_window.py" line="153" />
         <source>当前岗位</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="176" />
-        <location filename="../../widgets/main_window.py" line="228" />
+        <location filename="../../widgets/main_window.py" line="175" />
+        <location filename="../../widgets/main_window.py" line="227" />
         <source>案件队列</source>
         <translation>Case queue</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="177" />
+        <location filename="../../widgets/main_window.py" line="176" />
         <source>详情</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="180" />
+        <location filename="../../widgets/main_window.py" line="179" />
         <source>加载中…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="182" />
-        <location filename="../../widgets/main_window.py" line="302" />
+        <location filename="../../widgets/main_window.py" line="181" />
+        <location filename="../../widgets/main_window.py" line="301" />
         <source>队员</source>
         <translation>Officers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="183" />
+        <location filename="../../widgets/main_window.py" line="182" />
         <source>图层</source>
         <translation>Layers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="184" />
+        <location filename="../../widgets/main_window.py" line="183" />
         <source>队员与图层</source>
         <translation>Officers and layers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="186" />
+        <location filename="../../widgets/main_window.py" line="185" />
         <source>事件动态</source>
         <translation>Event ticker</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="211" />
+        <location filename="../../widgets/main_window.py" line="210" />
         <source>正在启动…</source>
         <translation>Starting…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="224" />
+        <location filename="../../widgets/main_window.py" line="223" />
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="232" />
+        <location filename="../../widgets/main_window.py" line="231" />
         <source>仅看超期</source>
         <translation>Overdue only</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="278" />
+        <location filename="../../widgets/main_window.py" line="277" />
         <source>加载失败：%1</source>
         <translation>Loading failed: %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="280" />
+        <location filename="../../widgets/main_window.py" line="279" />
         <source>数据库：异常</source>
         <translation>Database: error</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="333" />
+        <location filename="../../widgets/main_window.py" line="337" />
         <source>已加载：案件 %1 件（在办 %2），队员 %3 人</source>
         <translation>Loaded: %1 cases (%2 open), %3 officers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="489" />
+        <location filename="../../widgets/main_window.py" line="492" />
         <source>未找到：%1</source>
         <translation>Not found: %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="526" />
+        <location filename="../../widgets/main_window.py" line="529" />
         <source>回放模式只读，不能执行操作</source>
         <translation>Replay is read-only: actions cannot be run</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="542" />
+        <location filename="../../widgets/main_window.py" line="545" />
         <source>当前岗位对该案件没有此操作</source>
         <translation>Your role has no such action on this case</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="548" />
+        <location filename="../../widgets/main_window.py" line="551" />
         <source>已执行“%1”：%2</source>
         <translation>Done “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="556" />
+        <location filename="../../widgets/main_window.py" line="559" />
         <source>“%1”未执行：%2</source>
         <translation>“%1” refused: %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="593" />
+        <location filename="../../widgets/main_window.py" line="596" />
         <source>北京时间</source>
         <translation>CST</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="598" />
+        <location filename="../../widgets/main_window.py" line="601" />
         <source>数据源：异常 %1</source>
         <translation>Feed: error %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="601" />
+        <location filename="../../widgets/main_window.py" line="604" />
         <source>数据源：未连接</source>
         <translation>Feed: not connected</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="604" />
+        <location filename="../../widgets/main_window.py" line="607" />
         <source>数据源：模拟器启动中</source>
         <translation>Feed: simulator starting</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="606" />
-        <location filename="../../widgets/main_window.py" line="614" />
+        <location filename="../../widgets/main_window.py" line="609" />
+        <location filename="../../widgets/main_window.py" line="617" />
         <source>正常</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="606" />
+        <location filename="../../widgets/main_window.py" line="609" />
         <source>延迟 %1 秒</source>
         <translation>%1 s behind</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="608" />
+        <location filename="../../widgets/main_window.py" line="611" />
         <source>数据源：模拟器 ×%1 %2</source>
         <translation>Feed: simulator ×%1 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="614" />
+        <location filename="../../widgets/main_window.py" line="617" />
         <source>数据库：%1 %2</source>
         <translation>Database: %1 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="614" />
+        <location filename="../../widgets/main_window.py" line="617" />
         <source>异常</source>
         <translation>error</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="617" />
+        <location filename="../../widgets/main_window.py" line="620" />
         <source>用户：%1（%2）</source>
         <translation>User: %1 (%2)</translation>
     </message>
@@ -797,7 +860,7 @@
     <message>
         <location filename="../../widgets/officer_board.py" line="51" />
         <source>定位</source>
-        <translation>Positions</translation>
+        <translation>Fix</translation>
     </message>
     <message>
         <location filename="../../widgets/officer_board.py" line="89" />
@@ -975,6 +1038,14 @@
     </message>
 </context>
 <context>
+    <name>SyncTile</name>
+    <message>
+        <location filename="../../widgets/video/video_wall.py" line="59" />
+        <source>正在载入录像…</source>
+        <translation>Loading recording…</translation>
+    </message>
+</context>
+<context>
     <name>TimelineWidget</name>
     <message>
         <location filename="../../widgets/replay/timeline.py" line="78" />
@@ -1036,6 +1107,76 @@
         <location filename="../../widgets/replay/timeline.py" line="146" />
         <source>⏸ 暂停</source>
         <translation>⏸ Pause</translation>
+    </message>
+</context>
+<context>
+    <name>VideoWall</name>
+    <message>
+        <location filename="../../widgets/video/video_wall.py" line="105" />
+        <source>视频墙</source>
+        <translation>Video wall</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/video_wall.py" line="135" />
+        <source>实时</source>
+        <translation>Live</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/video_wall.py" line="136" />
+        <source>同步回放</source>
+        <translation>Synchronised playback</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/video_wall.py" line="143" />
+        <source> 秒</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/video_wall.py" line="144" />
+        <source>载入录像</source>
+        <translation>Load recordings</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/video_wall.py" line="145" />
+        <location filename="../../widgets/video/video_wall.py" line="324" />
+        <source>播放</source>
+        <translation>Play</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/video_wall.py" line="155" />
+        <source>开始</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/video_wall.py" line="155" />
+        <source>时长</source>
+        <translation>Length</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/video_wall.py" line="163" />
+        <source>布局</source>
+        <translation>Layout</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/video_wall.py" line="165" />
+        <source>模式</source>
+        <translation>Mode</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/video_wall.py" line="265" />
+        <location filename="../../widgets/video/video_wall.py" line="267" />
+        <source>（空）</source>
+        <translation>(empty)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/video_wall.py" line="273" />
+        <source>没有录像来源</source>
+        <translation>No recording source</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/video_wall.py" line="318" />
+        <source>暂停</source>
+        <translation>Pause</translation>
     </message>
 </context>
 <context>
@@ -1696,6 +1837,16 @@
         <location filename="../../widgets/replay/clips.py" line="61" />
         <source>录像 %1 @ %2</source>
         <translation>Clip %1 @ %2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/video_ui.py" line="99" />
+        <source>视频墙</source>
+        <translation>Video wall</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/video_ui.py" line="101" />
+        <source>打开视频墙（2×2 / 3×3，实时或同步回放）</source>
+        <translation>Open the video wall (2×2 / 3×3, live or synchronised playback)</translation>
     </message>
 </context>
 </TS>

@@ -76,6 +76,7 @@ STRINGS = [
     QT_TRANSLATE_NOOP('domain', '摄像头'),
     QT_TRANSLATE_NOOP('domain', '传感器'),
     QT_TRANSLATE_NOOP('domain', '城运工作站'),
+    QT_TRANSLATE_NOOP('domain', '责任网格'),
     QT_TRANSLATE_NOOP('domain', '新建'),
     QT_TRANSLATE_NOOP('domain', '更新'),
     QT_TRANSLATE_NOOP('domain', '状态变更'),

@@ -625,6 +625,69 @@
     </message>
 </context>
 <context>
+    <name>FeedHealthIndicator</name>
+    <message>
+        <location filename="../../widgets/live_feed.py" line="40" />
+        <source>定位</source>
+        <translation>Positions</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/live_feed.py" line="40" />
+        <source>视频</source>
+        <translation>Cameras</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/live_feed.py" line="40" />
+        <source>感知</source>
+        <translation>Sensors</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/live_feed.py" line="41" />
+        <source>投诉</source>
+        <translation>Complaints</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/live_feed.py" line="44" />
+        <source>正常</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/live_feed.py" line="44" />
+        <source>重连中</source>
+        <translation>reconnecting</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/live_feed.py" line="44" />
+        <source>未连接</source>
+        <translation>not connected</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/live_feed.py" line="48" />
+        <source>无数据</source>
+        <translation>no data</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/live_feed.py" line="51" />
+        <source>%1秒前</source>
+        <translation>%1 s ago</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/live_feed.py" line="53" />
+        <source>%1分钟前</source>
+        <translation>%1 min ago</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/live_feed.py" line="54" />
+        <source>%1小时前</source>
+        <translation>%1 h ago</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/live_feed.py" line="65" />
+        <source>%1：%2，最后消息 %3，消息 %4 条，拒收 %5 条</source>
+        <translation>%1: %2, last message %3, %4 messages, %5 rejected</translation>
+    </message>
+</context>
+<context>
     <name>LiveView</name>
     <message>
         <location filename="../../widgets/video/live_view.py" line="30" />
@@ -671,176 +734,176 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../widgets/main_window.py" line="96" />
-        <location filename="../../widgets/main_window.py" line="127" />
+        <location filename="../../widgets/main_window.py" line="98" />
+        <location filename="../../widgets/main_window.py" line="129" />
         <source>长宁区城管指挥调度台</source>
         <translation>Changning Urban Management Dispatch Console</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="123" />
+        <location filename="../../widgets/main_window.py" line="125" />
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="132" />
+        <location filename="../../widgets/main_window.py" line="134" />
         <source>搜索：案件编号、队员、网格、街道/社区、地铁站（Ctrl+F）</source>
         <translation>Search: case id, officer, grid, subdistrict/community, metro station (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="144" />
+        <location filename="../../widgets/main_window.py" line="146" />
         <source>全区</source>
         <translation>District</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="146" />
+        <location filename="../../widgets/main_window.py" line="148" />
         <source>显示长宁全区（Ctrl+H）</source>
         <translation>Show the whole district (Ctrl+H)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="153" />
+        <location filename="../../widgets/main_window.py" line="155" />
         <source>当前岗位</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="175" />
-        <location filename="../../widgets/main_window.py" line="227" />
+        <location filename="../../widgets/main_window.py" line="177" />
+        <location filename="../../widgets/main_window.py" line="229" />
         <source>案件队列</source>
         <translation>Case queue</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="176" />
+        <location filename="../../widgets/main_window.py" line="178" />
         <source>详情</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="179" />
+        <location filename="../../widgets/main_window.py" line="181" />
         <source>加载中…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="181" />
-        <location filename="../../widgets/main_window.py" line="301" />
+        <location filename="../../widgets/main_window.py" line="183" />
+        <location filename="../../widgets/main_window.py" line="303" />
         <source>队员</source>
         <translation>Officers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="182" />
+        <location filename="../../widgets/main_window.py" line="184" />
         <source>图层</source>
         <translation>Layers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="183" />
+        <location filename="../../widgets/main_window.py" line="185" />
         <source>队员与图层</source>
         <translation>Officers and layers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="185" />
+        <location filename="../../widgets/main_window.py" line="187" />
         <source>事件动态</source>
         <translation>Event ticker</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="210" />
+        <location filename="../../widgets/main_window.py" line="212" />
         <source>正在启动…</source>
         <translation>Starting…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="223" />
+        <location filename="../../widgets/main_window.py" line="225" />
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="231" />
+        <location filename="../../widgets/main_window.py" line="233" />
         <source>仅看超期</source>
         <translation>Overdue only</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="277" />
+        <location filename="../../widgets/main_window.py" line="279" />
         <source>加载失败：%1</source>
         <translation>Loading failed: %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="279" />
+        <location filename="../../widgets/main_window.py" line="281" />
         <source>数据库：异常</source>
         <translation>Database: error</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="337" />
+        <location filename="../../widgets/main_window.py" line="339" />
         <source>已加载：案件 %1 件（在办 %2），队员 %3 人</source>
         <translation>Loaded: %1 cases (%2 open), %3 officers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="492" />
+        <location filename="../../widgets/main_window.py" line="497" />
         <source>未找到：%1</source>
         <translation>Not found: %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="529" />
+        <location filename="../../widgets/main_window.py" line="534" />
         <source>回放模式只读，不能执行操作</source>
         <translation>Replay is read-only: actions cannot be run</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="545" />
+        <location filename="../../widgets/main_window.py" line="550" />
         <source>当前岗位对该案件没有此操作</source>
         <translation>Your role has no such action on this case</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="551" />
+        <location filename="../../widgets/main_window.py" line="556" />
         <source>已执行“%1”：%2</source>
         <translation>Done “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="559" />
+        <location filename="../../widgets/main_window.py" line="564" />
         <source>“%1”未执行：%2</source>
         <translation>“%1” refused: %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="596" />
+        <location filename="../../widgets/main_window.py" line="601" />
         <source>北京时间</source>
         <translation>CST</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="601" />
+        <location filename="../../widgets/main_window.py" line="606" />
         <source>数据源：异常 %1</source>
         <translation>Feed: error %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="604" />
+        <location filename="../../widgets/main_window.py" line="609" />
         <source>数据源：未连接</source>
         <translation>Feed: not connected</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="607" />
+        <location filename="../../widgets/main_window.py" line="612" />
         <source>数据源：模拟器启动中</source>
         <translation>Feed: simulator starting</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="609" />
-        <location filename="../../widgets/main_window.py" line="617" />
+        <location filename="../../widgets/main_window.py" line="614" />
+        <location filename="../../widgets/main_window.py" line="622" />
         <source>正常</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="609" />
+        <location filename="../../widgets/main_window.py" line="614" />
         <source>延迟 %1 秒</source>
         <translation>%1 s behind</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="611" />
+        <location filename="../../widgets/main_window.py" line="616" />
         <source>数据源：模拟器 ×%1 %2</source>
         <translation>Feed: simulator ×%1 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="617" />
+        <location filename="../../widgets/main_window.py" line="622" />
         <source>数据库：%1 %2</source>
         <translation>Database: %1 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="617" />
+        <location filename="../../widgets/main_window.py" line="622" />
         <source>异常</source>
         <translation>error</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="620" />
+        <location filename="../../widgets/main_window.py" line="625" />
         <source>用户：%1（%2）</source>
         <translation>User: %1 (%2)</translation>
     </message>
@@ -860,7 +923,7 @@
     <message>
         <location filename="../../widgets/officer_board.py" line="51" />
         <source>定位</source>
-        <translation>Fix</translation>
+        <translation>Positions</translation>
     </message>
     <message>
         <location filename="../../widgets/officer_board.py" line="89" />
@@ -1548,136 +1611,141 @@
     </message>
     <message>
         <location filename="../../widgets/_domain_strings.py" line="79" />
+        <source>责任网格</source>
+        <translation>Duty grids</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="80" />
         <source>新建</source>
         <translation>Created</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="80" />
+        <location filename="../../widgets/_domain_strings.py" line="81" />
         <source>更新</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="81" />
+        <location filename="../../widgets/_domain_strings.py" line="82" />
         <source>状态变更</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="82" />
+        <location filename="../../widgets/_domain_strings.py" line="83" />
         <source>位置更新</source>
         <translation>Position</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="83" />
+        <location filename="../../widgets/_domain_strings.py" line="84" />
         <source>超期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="84" />
+        <location filename="../../widgets/_domain_strings.py" line="85" />
         <source>案件</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="85" />
+        <location filename="../../widgets/_domain_strings.py" line="86" />
         <source>街道</source>
         <translation>Subdistrict</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="86" />
+        <location filename="../../widgets/_domain_strings.py" line="87" />
         <source>社区</source>
         <translation>Community</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="87" />
+        <location filename="../../widgets/_domain_strings.py" line="88" />
         <source>网格</source>
         <translation>Grid</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="88" />
+        <location filename="../../widgets/_domain_strings.py" line="89" />
         <source>地铁站</source>
         <translation>Metro station</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="89" />
+        <location filename="../../widgets/_domain_strings.py" line="90" />
         <source>地标</source>
         <translation>Landmark</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="90" />
+        <location filename="../../widgets/_domain_strings.py" line="91" />
         <source>连接数据库…</source>
         <translation>Connecting to the database…</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="91" />
+        <location filename="../../widgets/_domain_strings.py" line="92" />
         <source>升级数据库结构…</source>
         <translation>Upgrading the schema…</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="92" />
+        <location filename="../../widgets/_domain_strings.py" line="93" />
         <source>首次运行：生成长宁区演示数据…</source>
         <translation>First run: building the Changning demo world…</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="93" />
+        <location filename="../../widgets/_domain_strings.py" line="94" />
         <source>加载地理底图…</source>
         <translation>Loading the geography…</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="94" />
+        <location filename="../../widgets/_domain_strings.py" line="95" />
         <source>加载案件与队员…</source>
         <translation>Loading cases and officers…</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="95" />
+        <location filename="../../widgets/_domain_strings.py" line="96" />
         <source>加载完成</source>
         <translation>Loaded</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="96" />
+        <location filename="../../widgets/_domain_strings.py" line="97" />
         <source>公用设施</source>
         <translation>Public facilities</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="97" />
+        <location filename="../../widgets/_domain_strings.py" line="98" />
         <source>其他设施</source>
         <translation>Other facilities</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="98" />
+        <location filename="../../widgets/_domain_strings.py" line="99" />
         <source>园林绿化</source>
         <translation>Landscaping</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="99" />
+        <location filename="../../widgets/_domain_strings.py" line="100" />
         <source>宣传广告</source>
         <translation>Advertising</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="100" />
+        <location filename="../../widgets/_domain_strings.py" line="101" />
         <source>市容环境</source>
         <translation>City appearance</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="101" />
+        <location filename="../../widgets/_domain_strings.py" line="102" />
         <source>房屋土地</source>
         <translation>Buildings and land</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="102" />
+        <location filename="../../widgets/_domain_strings.py" line="103" />
         <source>施工管理</source>
         <translation>Construction</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="103" />
+        <location filename="../../widgets/_domain_strings.py" line="104" />
         <source>突发事件</source>
         <translation>Emergencies</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="104" />
+        <location filename="../../widgets/_domain_strings.py" line="105" />
         <source>街面秩序</source>
         <translation>Street order</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="105" />
+        <location filename="../../widgets/_domain_strings.py" line="106" />
         <source>道路交通</source>
         <translation>Roads and traffic</translation>
     </message>
@@ -1685,22 +1753,22 @@
 <context>
     <name>labels</name>
     <message>
-        <location filename="../../widgets/labels.py" line="109" />
+        <location filename="../../widgets/labels.py" line="110" />
         <source>超期 %1</source>
         <translation>overdue %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="124" />
+        <location filename="../../widgets/labels.py" line="125" />
         <source>%1 新案件 %2：%3（%4）%5</source>
         <translation>%1 new case %2: %3 (%4) %5</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="126" />
+        <location filename="../../widgets/labels.py" line="127" />
         <source>%1 %2 对案件 %3 执行“%4”</source>
         <translation>%1 %2: “%4” on case %3</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="132" />
+        <location filename="../../widgets/labels.py" line="133" />
         <source>，原因：%1</source>
         <translation>; reason: %1</translation>
     </message>
@@ -1708,82 +1776,82 @@
 <context>
     <name>layers</name>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="106" />
+        <location filename="../../widgets/_domain_strings.py" line="107" />
         <source>周边区</source>
         <translation>Neighbouring districts</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="107" />
+        <location filename="../../widgets/_domain_strings.py" line="108" />
         <source>长宁区</source>
         <translation>Changning District</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="108" />
+        <location filename="../../widgets/_domain_strings.py" line="109" />
         <source>单元网格</source>
         <translation>Unit grids</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="109" />
+        <location filename="../../widgets/_domain_strings.py" line="110" />
         <source>社区</source>
         <translation>Community</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="110" />
+        <location filename="../../widgets/_domain_strings.py" line="111" />
         <source>道路</source>
         <translation>Roads</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="111" />
+        <location filename="../../widgets/_domain_strings.py" line="112" />
         <source>地铁线路</source>
         <translation>Metro lines</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="112" />
+        <location filename="../../widgets/_domain_strings.py" line="113" />
         <source>街道（镇）</source>
         <translation>Subdistricts</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="113" />
+        <location filename="../../widgets/_domain_strings.py" line="114" />
         <source>社区工作室</source>
         <translation>Community workroom</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="114" />
+        <location filename="../../widgets/_domain_strings.py" line="115" />
         <source>摄像头</source>
         <translation>Camera</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="115" />
+        <location filename="../../widgets/_domain_strings.py" line="116" />
         <source>物联传感器</source>
         <translation>IoT sensors</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="116" />
+        <location filename="../../widgets/_domain_strings.py" line="117" />
         <source>已结案件</source>
         <translation>Closed cases</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="117" />
+        <location filename="../../widgets/_domain_strings.py" line="118" />
         <source>在办案件</source>
         <translation>Open cases</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="118" />
+        <location filename="../../widgets/_domain_strings.py" line="119" />
         <source>执法队员</source>
         <translation>Officers</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="119" />
+        <location filename="../../widgets/_domain_strings.py" line="120" />
         <source>地铁站</source>
         <translation>Metro station</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="120" />
+        <location filename="../../widgets/_domain_strings.py" line="121" />
         <source>责任网格</source>
         <translation>Duty grids</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="121" />
+        <location filename="../../widgets/_domain_strings.py" line="122" />
         <source>水系</source>
         <translation>Water</translation>
     </message>

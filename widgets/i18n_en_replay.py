@@ -38,3 +38,7 @@ EN.update({
     "演示摄像头为合成画面（按时刻确定生成）": "Demo cameras show synthetic footage (rendered deterministically for the moment)",
     "录像 %1 @ %2": "Clip %1 @ %2",
 })
+EN.update({
+    "回放已加载：事件 %1 条，轨迹 %2 点，队员 %3 人（%4 秒）":
+        "Replay loaded: %1 events, %2 track points, %3 officers (%4 s)",
+})

@@ -3,6 +3,7 @@
     urbanops replay [FILE | --db URL] [--from T1 --to T2] [--at TIME] [--speed X] [--screenshot PNG --quit-after S]
     urbanops replay FILE --info                     # period, counts, timings as JSON (no window)
     urbanops replay export --from T1 --to T2 --out day.urbanops-replay [--db URL] [--force]
+    urbanops replay demo-tracks [--db URL] [--hours 48]   # demo worlds: officers' position history for the seeded days
 
 Times are ISO 8601; without a zone they are Asia/Shanghai local time (``2026-11-28T09:00``); ``--at`` also takes
 ``HH:MM`` on the period's first day. Training drills register their own subcommands through ``console.training``.
@@ -41,6 +42,7 @@ def register(sub: Any) -> None:
     p.add_argument("--info", action="store_true", help="print the period summary as JSON (no window)")
     p.add_argument("--out", metavar="FILE", help="export: the replay file to write")
     p.add_argument("--force", action="store_true", help="export: overwrite an existing file")
+    p.add_argument("--hours", type=float, default=48.0, help="demo-tracks: hours of history to fill (default 48)")
     p.set_defaults(handler=replay)
     # Training drills (another feature area) add their subcommands here when their package is present.
     if importlib.util.find_spec("console.training") is not None:
@@ -63,6 +65,8 @@ def _time(text: str | None, default_day: datetime | None = None) -> datetime | N
 def replay(args: argparse.Namespace) -> int:
     if args.target == "export":
         return export(args)
+    if args.target == "demo-tracks":
+        return demo_tracks(args)
     if args.target and args.db:
         raise ValidationError("请给出回放文件或 --db，不能同时给出", "give a replay FILE or --db, not both")
     if args.info:
@@ -94,6 +98,21 @@ def info(args: argparse.Namespace) -> int:
         })
     finally:
         src.close()
+    return 0
+
+
+def demo_tracks(args: argparse.Namespace) -> int:
+    """Write the seeded demo world's position history (the only replay command that writes; never a replay file)."""
+    from console.sim.history_tracks import write_history_tracks
+    from console.storage.db import open_database
+
+    if not 0 < args.hours <= 24 * 31:
+        raise ValidationError("--hours 应在 0 到 744 之间", "--hours must be within 0–744")
+    db = open_database(args.db)
+    try:
+        print_json(write_history_tracks(db, hours=args.hours))
+    finally:
+        db.dispose()
     return 0
 
 

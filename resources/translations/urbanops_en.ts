@@ -1070,32 +1070,37 @@
         <translation>Camera events (around the replay time)</translation>
     </message>
     <message>
-        <location filename="../../widgets/replay/controller.py" line="156" />
+        <location filename="../../widgets/replay/controller.py" line="133" />
+        <source>回放已加载：事件 %1 条，轨迹 %2 点，队员 %3 人（%4 秒）</source>
+        <translation>Replay loaded: %1 events, %2 track points, %3 officers (%4 s)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/replay/controller.py" line="161" />
         <source>请先选择一个案件</source>
         <translation>Select a case first</translation>
     </message>
     <message>
-        <location filename="../../widgets/replay/controller.py" line="160" />
+        <location filename="../../widgets/replay/controller.py" line="165" />
         <source>该案件在回放时段内没有后续事件</source>
         <translation>The case has no later event in the replay period</translation>
     </message>
     <message>
-        <location filename="../../widgets/replay/controller.py" line="208" />
+        <location filename="../../widgets/replay/controller.py" line="213" />
         <source>回放时间</source>
         <translation>replay time</translation>
     </message>
     <message>
-        <location filename="../../widgets/replay/controller.py" line="249" />
+        <location filename="../../widgets/replay/controller.py" line="254" />
         <source>（有录像）</source>
         <translation> (clip)</translation>
     </message>
     <message>
-        <location filename="../../widgets/replay/controller.py" line="276" />
+        <location filename="../../widgets/replay/controller.py" line="281" />
         <source>此版本没有视频模块</source>
         <translation>This build has no video module</translation>
     </message>
     <message>
-        <location filename="../../widgets/replay/controller.py" line="312" />
+        <location filename="../../widgets/replay/controller.py" line="317" />
         <source>指标（%1）：</source>
         <translation>KPIs (%1): </translation>
     </message>

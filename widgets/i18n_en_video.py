@@ -50,6 +50,7 @@ EN: dict[str, str] = {
     "上视频墙": "To the video wall",
     "上报时刻": "At report time",
     "上报时刻 %1": "At report time %1",
+    "证据快照 %1": "Evidence snapshot %1",
     "现在": "Now",
     "现在（核查）": "Now (check)",
     "正在取图…": "Fetching picture…",

@@ -58,9 +58,10 @@ def video_window(qtbot, video_db_url: str, tmp_path: Path, monkeypatch: pytest.M
     from widgets.fonts import install_cjk_font
     from widgets.loader import LoadOptions, load_everything
     from widgets.main_window import MainWindow
-    from widgets.video.video_ui import ENV_SERVER, enable_demo_cameras
+    from widgets.video.video_ui import ENV_CAMERA_API, ENV_SERVER, enable_demo_cameras
 
     monkeypatch.delenv(ENV_SERVER, raising=False)
+    monkeypatch.delenv(ENV_CAMERA_API, raising=False)
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
     loaded = load_everything(LoadOptions(db_url=video_db_url, seed_if_empty=False),

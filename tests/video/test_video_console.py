@@ -119,3 +119,20 @@ def test_video_wall_from_the_toolbar(qtbot: QtBot, video_window: Any) -> None:
     assert wall is not None and wall.isVisible()
     assert len(wall.chosen_ids()) == 4 and all(c.startswith("CAM-LK") for c in wall.chosen_ids())
     qtbot.waitUntil(lambda: all(t.state == PLAYING for t in wall.tiles), timeout=15_000)
+
+
+def test_evidence_snapshot_is_the_before_picture(qtbot: QtBot, video_window: Any, tmp_path: Path) -> None:
+    from PySide6.QtGui import QImage
+
+    world = video_window.loaded.world
+    cam = world.assets["camera"]["CAM-LK02"]
+    case_id = _new_case_at(video_window, *_point_in_front(cam, 15))
+    snap = tmp_path / "snap.jpg"
+    snap.write_bytes(SceneRenderer("CAM-LK02", size=(200, 120)).jpeg(datetime(2026, 11, 29, 2, tzinfo=UTC)))
+    panel = video_window.video_ui.panel
+    panel.show_case({**world.cases[case_id], "evidence": [
+        {"kind": "snapshot", "media_type": "image/jpeg", "path": str(snap), "camera": "CAM-LK02"}]})
+    assert panel.current_camera() == "CAM-LK02"  # the camera the evidence came from comes first
+    qtbot.waitUntil(lambda: panel.before.image is not None, timeout=10_000)
+    assert "证据快照" in panel.before.caption
+    assert panel.before.image == QImage(str(snap))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,18 +28,41 @@ CHECK_STATUSES = frozenset({"handled"})  # 已处理反馈，待核查
 VERIFY_STATUSES = frozenset({"reported", "accepted"})  # 待受理 / 待核实
 
 
-def case_clip_sources(case: dict[str, Any]) -> list[tuple[str, str]]:
-    """(label, path or URL) of the case's evidence clips, from the case's ``evidence`` list when it has one."""
-    out: list[tuple[str, str]] = []
+def _evidence_items(case: dict[str, Any], want: str) -> list[dict[str, Any]]:
+    """Evidence entries of one kind ("clip" or "snapshot") with a path or URL, from the case's ``evidence`` list
+    (the shape of ``urbanops case show --format json``)."""
+    out = []
     for item in case.get("evidence") or []:
-        if not isinstance(item, dict):
+        if not isinstance(item, dict) or not (item.get("path") or item.get("url")):
             continue
         kind = str(item.get("kind") or "")
         media = str(item.get("media_type") or "")
-        src = item.get("path") or item.get("url")
-        if src and (kind in ("clip", "video") or media.startswith("video/")):
-            out.append((str(item.get("label") or kind or "clip"), str(src)))
+        if (want == "clip" and (kind in ("clip", "video") or media.startswith("video/"))) or (
+                want == "snapshot" and (kind == "snapshot" or (media.startswith("image/") and kind != "clip"))):
+            out.append(item)
     return out
+
+
+def case_clip_sources(case: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, path or URL) of the case's evidence clips."""
+    out: list[tuple[str, str]] = []
+    for item in _evidence_items(case, "clip"):
+        src = str(item.get("path") or item.get("url"))
+        label = item.get("label") or " ".join(str(x) for x in (item.get("camera"), item.get("captured_at")) if x)
+        out.append((str(label or Path(src).name), src))
+    return out
+
+
+def evidence_snapshot(case: dict[str, Any], camera_id: str) -> str | None:
+    """The case's own evidence snapshot from ``camera_id`` (captured with the report), path or URL, if any."""
+    for item in _evidence_items(case, "snapshot"):
+        if item.get("camera") == camera_id:
+            path = item.get("path")
+            if path and Path(str(path)).is_file():
+                return str(path)
+            if item.get("url"):
+                return str(item["url"])
+    return None
 
 
 class CaseVideoPanel(QGroupBox):
@@ -110,7 +134,8 @@ class CaseVideoPanel(QGroupBox):
             self.setVisible(False)
             return
         self.hits = self.index.covering(float(case["lon"]), float(case["lat"]))
-        reporter = case.get("camera_id")
+        reporter = case.get("camera_id") or next(
+            (e.get("camera") for e in case.get("evidence") or [] if isinstance(e, dict) and e.get("camera")), None)
         if reporter and all(h.camera.id != reporter for h in self.hits):
             cam = next((c for c in self.index.cameras if c.id == reporter), None)
             if cam is not None:  # the AI camera that raised the case, even if the point is at its view's edge
@@ -147,18 +172,19 @@ class CaseVideoPanel(QGroupBox):
         base = self.server_base()
         if not cam or self.case is None:
             return
-        if base is None:
+        reported = datetime.fromisoformat(str(self.case["created_at"]))
+        local = reported.astimezone(LOCAL_TZ).strftime("%m-%d %H:%M:%S")
+        own = evidence_snapshot(self.case, cam)  # the snapshot captured with the report is the nearest there is
+        if own is None and base is None:
             self.before.set_message(self.tr("未配置录像服务"))
             self.after.setVisible(False)
             return
-        reported = datetime.fromisoformat(str(self.case["created_at"]))
-        local = reported.astimezone(LOCAL_TZ)
-        self.before.caption = self.tr("上报时刻 %1").replace("%1", local.strftime("%m-%d %H:%M:%S"))
+        self.before.caption = (self.tr("证据快照 %1") if own else self.tr("上报时刻 %1")).replace("%1", local)
         self.before.set_message(self.tr("正在取图…"))
-        self._request("before", self.config.snapshot_url(base, cam, reported.timestamp()))
-        check = self.is_check_phase()
+        self._request("before", own or self.config.snapshot_url(str(base), cam, reported.timestamp()))
+        check = self.is_check_phase() and base is not None
         self.after.setVisible(check)
-        if check:
+        if check and base is not None:
             self.after.caption = self.tr("现在（核查）")
             self.after.set_message(self.tr("正在取图…"))
             self._request("after", self.config.latest_url(base, cam))

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from widgets.main_window import MainWindow
 
 ENV_SERVER = "URBANOPS_CAMERA_SERVER"
+ENV_CAMERA_API = "URBANOPS_CAMERA_API_URL"  # the evidence pipeline's name for the same camera system (docs/evidence.md)
 CAMERA_LAYER = "cameras"
 _demo = {"enabled": False}
 
@@ -77,12 +78,15 @@ class VideoUi:
             self.error = exc.message_zh
         self.server: CameraServer | None = None
         self.base_url: str | None = None
-        env = os.environ.get(ENV_SERVER, "").strip()
+        env = os.environ.get(ENV_SERVER, "").strip() or os.environ.get(ENV_CAMERA_API, "").strip()
         if env and env.lower() != "off":
             self.base_url = env.rstrip("/")
         elif not env and _demo["enabled"]:
             self.server = CameraServer(port=0, cameras=self._names()).start()
             self.base_url = self.server.base_url
+            # Evidence fetched in this process (snapshots, clips of camera events) comes from the same cameras;
+            # undone in stop() so a later window does not point at a server that is gone.
+            os.environ[ENV_CAMERA_API] = self.base_url
         self.live_view: LiveView | None = None
         self.wall: VideoWall | None = None
         self.clip_window: ClipWindow | None = None
@@ -152,8 +156,26 @@ class VideoUi:
         self.clip_window.play(label, source)
         return self.clip_window
 
+    def evidence(self, case_id: str) -> list[dict[str, Any]]:
+        """The case's evidence files from the event log (console.services.cases.case_evidence), [] if unavailable."""
+        loaded = self.window.loaded
+        if loaded is None:
+            return []
+        try:
+            from console.services.cases import case_evidence
+        except ImportError:  # evidence feature not in this build
+            return []
+        try:
+            with loaded.db.read_session() as s:
+                return case_evidence(s, case_id)
+        except (DomainError, OSError) as exc:
+            self.error = str(exc)
+            return []
+
     def refresh(self, case_id: str | None) -> None:
         case = self.world.cases.get(case_id) if case_id else None
+        if case is not None:
+            case = {**case, "evidence": self.evidence(str(case_id))}
         self.panel.show_case(case)
 
     def stop(self) -> None:
@@ -161,5 +183,7 @@ class VideoUi:
             if w is not None:
                 w.close()
         if self.server is not None:
+            if os.environ.get(ENV_CAMERA_API) == self.server.base_url:
+                del os.environ[ENV_CAMERA_API]
             self.server.stop()
             self.server = None

@@ -269,68 +269,73 @@
 <context>
     <name>CaseVideoPanel</name>
     <message>
-        <location filename="../../widgets/video/case_panel.py" line="52" />
+        <location filename="../../widgets/video/case_panel.py" line="76" />
         <source>视频核实 / 核查</source>
         <translation>Verify / check by camera</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/case_panel.py" line="61" />
+        <location filename="../../widgets/video/case_panel.py" line="85" />
         <source>实时画面</source>
         <translation>Live view</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/case_panel.py" line="62" />
+        <location filename="../../widgets/video/case_panel.py" line="86" />
         <source>上视频墙</source>
         <translation>To the video wall</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/case_panel.py" line="63" />
+        <location filename="../../widgets/video/case_panel.py" line="87" />
         <source>上报时刻</source>
         <translation>At report time</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/case_panel.py" line="64" />
+        <location filename="../../widgets/video/case_panel.py" line="88" />
         <source>现在</source>
         <translation>Now</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/case_panel.py" line="70" />
+        <location filename="../../widgets/video/case_panel.py" line="94" />
         <source>播放证据视频</source>
         <translation>Play evidence video</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/case_panel.py" line="129" />
+        <location filename="../../widgets/video/case_panel.py" line="154" />
         <source>（离线）</source>
         <translation> (offline)</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/case_panel.py" line="135" />
+        <location filename="../../widgets/video/case_panel.py" line="160" />
         <source>没有摄像头覆盖该案件位置</source>
         <translation>No camera covers this case's location</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/case_panel.py" line="151" />
+        <location filename="../../widgets/video/case_panel.py" line="179" />
         <source>未配置录像服务</source>
         <translation>No recording service configured</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/case_panel.py" line="156" />
+        <location filename="../../widgets/video/case_panel.py" line="182" />
         <source>上报时刻 %1</source>
         <translation>At report time %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/case_panel.py" line="157" />
-        <location filename="../../widgets/video/case_panel.py" line="163" />
+        <location filename="../../widgets/video/case_panel.py" line="182" />
+        <source>证据快照 %1</source>
+        <translation>Evidence snapshot %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/case_panel.py" line="183" />
+        <location filename="../../widgets/video/case_panel.py" line="189" />
         <source>正在取图…</source>
         <translation>Fetching picture…</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/case_panel.py" line="162" />
+        <location filename="../../widgets/video/case_panel.py" line="188" />
         <source>现在（核查）</source>
         <translation>Now (check)</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/case_panel.py" line="186" />
+        <location filename="../../widgets/video/case_panel.py" line="212" />
         <source>取图失败：%1</source>
         <translation>Could not fetch the picture: %1</translation>
     </message>
@@ -406,7 +411,7 @@
 <context>
     <name>ClipWindow</name>
     <message>
-        <location filename="../../widgets/video/video_ui.py" line="54" />
+        <location filename="../../widgets/video/video_ui.py" line="55" />
         <source>证据视频 — %1</source>
         <translation>Evidence video — %1</translation>
     </message>
@@ -1912,12 +1917,12 @@
         <translation>Clip %1 @ %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/video_ui.py" line="99" />
+        <location filename="../../widgets/video/video_ui.py" line="103" />
         <source>视频墙</source>
         <translation>Video wall</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/video_ui.py" line="101" />
+        <location filename="../../widgets/video/video_ui.py" line="105" />
         <source>打开视频墙（2×2 / 3×3，实时或同步回放）</source>
         <translation>Open the video wall (2×2 / 3×3, live or synchronised playback)</translation>
     </message>

@@ -2,13 +2,14 @@
 
 State is the fold of the event log, so the world at ``t`` is the fold of the events up to ``t``: the events with
 ``ts_utc ≤ t`` are copied (in log order, re-chained so the sandbox's own hash chain verifies) and the projections are
-rebuilt. Officers are put where their position history says they were at ``t`` (one ``position`` event each, actor
-``system:drill``). The geography in force is copied; reporters' personal data is not (a sandbox is for training).
+rebuilt. Officers are put where their position history says they were at ``t`` — interpolated between the fixes
+either side of ``t`` with the replay's track index — as one ``position`` event each (actor ``system:drill``). The geography in force is copied; reporters' personal data is not (a sandbox is for training).
 The source is opened read-only (SQLite ``mode=ro``; PostgreSQL ``default_transaction_read_only``) and never written.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,10 +17,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from sqlalchemy import create_engine, delete, func, insert, select
 from sqlalchemy.engine import make_url
 
 from console.errors import StorageError, ValidationError
+from console.replay.source import PositionChunk
+from console.replay.tracks import TrackIndex
 from console.storage import eventstore, projection
 from console.storage.db import Database, check_reachable, is_sqlite, make_engine, normalise_url
 from console.storage.eventstore import EventDraft, as_utc
@@ -145,15 +149,31 @@ def _copy_events(source: Database, sandbox: Database, t_utc: datetime, say: Call
 
 
 def _positions_at(source: Database, t_utc: datetime) -> dict[str, tuple[float, float, datetime, float | None]]:
-    """Each officer's last fix in (t − window, t]: (lon, lat, ts, heading)."""
+    """Each officer's position at t: interpolated between the fixes either side of t (replay's TrackIndex, which holds
+    the last fix across gaps longer than its max gap), from fixes in (t − window, t + window]; (lon, lat, ts, heading)."""
     p = PositionRow.__table__
     with source.read_session() as s:
-        latest = (select(p.c.officer_id, func.max(p.c.ts_utc).label("ts"))
-                  .where(p.c.ts_utc <= t_utc, p.c.ts_utc > t_utc - POSITION_WINDOW)
-                  .group_by(p.c.officer_id).subquery())
-        rows = s.execute(select(p.c.officer_id, p.c.lon, p.c.lat, p.c.ts_utc, p.c.heading_deg)
-                         .join(latest, (p.c.officer_id == latest.c.officer_id) & (p.c.ts_utc == latest.c.ts))).all()
-    return {str(r.officer_id): (float(r.lon), float(r.lat), as_utc(r.ts_utc), r.heading_deg) for r in rows}
+        rows = s.execute(select(p.c.officer_id, p.c.ts_utc, p.c.lon, p.c.lat)
+                         .where(p.c.ts_utc > t_utc - POSITION_WINDOW, p.c.ts_utc <= t_utc + POSITION_WINDOW)).all()
+    if not rows:
+        return {}
+    ids = sorted({str(r.officer_id) for r in rows})
+    code = {oid: i for i, oid in enumerate(ids)}
+    chunk = PositionChunk(ids, np.array([code[str(r.officer_id)] for r in rows], dtype=np.int64),
+                          np.array([as_utc(r.ts_utc).timestamp() for r in rows], dtype=np.float64),
+                          np.array([r.lon for r in rows], dtype=np.float64),
+                          np.array([r.lat for r in rows], dtype=np.float64))
+    index = TrackIndex.from_chunks([chunk])
+    at = index.positions_at(t_utc.timestamp())
+    out: dict[str, tuple[float, float, datetime, float | None]] = {}
+    for k in range(at.officer.size):
+        age = float(at.fix_age_s[k])
+        if age > POSITION_WINDOW.total_seconds():
+            continue
+        heading = float(at.heading_deg[k])
+        out[index.officer_ids[int(at.officer[k])]] = (float(at.lon[k]), float(at.lat[k]), t_utc - timedelta(seconds=age),
+                                                      None if math.isnan(heading) else heading)
+    return out
 
 
 def _trail(source: Database, t_utc: datetime) -> list[dict[str, Any]]:

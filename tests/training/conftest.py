@@ -6,7 +6,7 @@ Times are local Asia/Shanghai (UTC+8) in the comments. The drill starts at 09:00
   OF4 on scene 09:25.
 - C: 渣土车未密闭 E0304 (enforcement) in 华阳路, created 09:10, accepted 09:11, filed 09:12, assigned to OF1 09:30.
 - D: 暴露垃圾 in 华阳路, created 10:30 (after the drill).
-Position history: OF1 at 08:58, OF4 at 08:50 and 08:59, OF3 only at 08:20 (too old to place it at 09:00).
+Position history: OF1 at 08:58 and 09:02, OF4 at 08:50, 08:59 and 09:10 (11 min later: a gap, not interpolated), OF3\nonly at 08:20 (too old to place it at 09:00).
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ POINT_B = (121.4160, 31.2190)
 POINT_C = (121.4200, 31.2200)
 POINT_D = (121.4210, 31.2205)
 FIX_OF1 = (121.4210, 31.2210)
+FIX_OF1_0902 = (121.4230, 31.2220)
 FIX_OF4_0850 = (121.4020, 31.2218)
 FIX_OF4_0859 = (121.4050, 31.2215)
 FIX_OF3_0820 = (121.4110, 31.2212)
@@ -104,6 +105,7 @@ def record_morning(db: Database) -> dict[str, str]:
             {"officer_id": "OF1", "ts_utc": local(8, 58), "lon": FIX_OF1[0], "lat": FIX_OF1[1]},
             {"officer_id": "OF4", "ts_utc": local(8, 59), "lon": FIX_OF4_0859[0], "lat": FIX_OF4_0859[1]},
             {"officer_id": "OF4", "ts_utc": local(9, 10), "lon": 121.41, "lat": 31.22},
+            {"officer_id": "OF1", "ts_utc": local(9, 2), "lon": FIX_OF1_0902[0], "lat": FIX_OF1_0902[1]},
         ])
     ids["B"] = _case(ctx, "E0109", POINT_B, local(9, 5), [("accept", local(9, 6), ct, None),
                                                           ("file", local(9, 7), sl, None),

@@ -14,7 +14,7 @@ from console.storage import eventstore, projection
 from console.storage.db import Database, make_engine
 from console.storage.models import CaseCounterRow, CaseRow, OfficerRow, PositionRow
 from console.training.sandbox import open_source_readonly, restore_to
-from tests.training.conftest import FIX_OF1, FIX_OF4_0859, OFFICERS, T0, Recording, local
+from tests.training.conftest import FIX_OF1, FIX_OF1_0902, FIX_OF4_0859, OFFICERS, T0, Recording, local
 
 
 def _digest(path: Path) -> str:
@@ -58,7 +58,9 @@ def test_sandbox_equals_state_at_t(recording: Recording, tmp_path: Path) -> None
     # officers: as folded at t, but placed where the position history had them (OF3's fix is too old)
     for oid, _fields in OFFICERS:
         assert officers[oid]["status"] == expected[("officer", oid)]["status"]
-    assert (officers["OF1"]["lon"], officers["OF1"]["lat"]) == FIX_OF1
+    # OF1 halfway between its 08:58 and 09:02 fixes; OF4 holds its 08:59 fix (the next one, 09:10, is 11 min later)
+    assert officers["OF1"]["lon"] == pytest.approx((FIX_OF1[0] + FIX_OF1_0902[0]) / 2, abs=1e-9)
+    assert officers["OF1"]["lat"] == pytest.approx((FIX_OF1[1] + FIX_OF1_0902[1]) / 2, abs=1e-9)
     assert (officers["OF4"]["lon"], officers["OF4"]["lat"]) == FIX_OF4_0859
     assert (officers["OF3"]["lon"], officers["OF3"]["lat"]) == (expected[("officer", "OF3")]["lon"],
                                                               expected[("officer", "OF3")]["lat"])

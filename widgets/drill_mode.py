@@ -34,6 +34,7 @@ from console.storage.db import Database, make_engine
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 ENV_TRAINEE = "URBANOPS_TRAINEE"
 STEP_INTERVAL_MS = 1000
+ESCALATE_EVERY_S = 30.0  # the SLA timer (督办 of overdue steps) at the drill's time, as the demo's runner does
 BANNER_STYLE = "background:#b35900;color:white;font-weight:bold;padding:2px 10px;"
 
 
@@ -87,6 +88,7 @@ class DrillMode(QObject):
         self.last_step_monotonic: float | None = None
         self.last_step_ms = 0.0
         self._last = 0.0
+        self._next_escalation = 0.0
         self.banner: QLabel | None = None
 
     def start(self, window: Any, speed: float | None = None) -> bool:
@@ -125,6 +127,9 @@ class DrillMode(QObject):
             return
         self.last_step_ms = (time.monotonic() - now) * 1000.0
         self.last_step_monotonic = time.monotonic()
+        if now >= self._next_escalation:
+            self._next_escalation = now + ESCALATE_EVERY_S
+            self._escalate()
         if result is not None:
             self.stepped.emit(result)
         elif self.window is not None and self.window.loaded is not None:
@@ -133,6 +138,14 @@ class DrillMode(QObject):
         self._refresh_banner()
         if self.runner.finished:
             self.timer.stop()
+
+    def _escalate(self) -> None:
+        from console.services.dispatch import escalate_overdue
+
+        try:
+            escalate_overdue(self.runner.ctx)
+        except Exception as exc:  # shown as feed trouble; the next round tries again
+            self.failed.emit(f"{type(exc).__name__}: {exc}")
 
     def _add_banner(self, window: QMainWindow) -> None:
         bar = QToolBar(self.tr("演练"), window)

@@ -24,6 +24,7 @@ from console.feeds.deadletter import record_dead_letter
 from console.feeds.open311 import Open311Api, Open311Config, Open311Error, content_type, render
 from console.feeds.positions import DeviceMapping, FixRejected, PositionFix, PositionIngest, validate_fix
 from console.feeds.qr_form import FormError, done_page, form_page, parse_form, status_page, store_photo
+from console.geo.coords import CoordinateError, lonlat_wgs84
 from console.services.context import ServiceContext
 
 log = logging.getLogger(__name__)
@@ -369,10 +370,10 @@ def parse_osmand(params: dict[str, list[str]]) -> PositionFix:
     device = _first(params, "id", "deviceid")
     if not device or len(device) > 128:
         raise FixRejected("missing or overlong device id")
-    lat = _number(_first(params, "lat"), "lat")
-    lon = _number(_first(params, "lon"), "lon")
-    if lat is None or lon is None:
-        raise FixRejected("missing lat/lon")
+    try:
+        lon, lat = lonlat_wgs84(_first(params, "lon"), _first(params, "lat"), allow_text=True)
+    except CoordinateError as exc:
+        raise FixRejected(exc.message_en) from None
     speed_kn = _number(_first(params, "speed"), "speed")
     heading = _number(_first(params, "bearing", "heading"), "bearing")
     accuracy = _number(_first(params, "accuracy", "hdop"), "accuracy")

@@ -30,6 +30,7 @@ from console.domain.enums import CaseStatus, Role, SourceChannel, parse_enum
 from console.domain.sla import STEP_FOR_STATUS
 from console.domain.taxonomy import Category
 from console.errors import ConflictError, DomainError, ValidationError
+from console.geo.coords import CoordinateError, lonlat_wgs84
 from console.resources import resource_path
 from console.services.actor import Actor
 from console.services.context import ServiceContext
@@ -135,16 +136,6 @@ def one(params: Params, name: str, max_len: int = MAX_SHORT) -> str | None:
     if len(value) > max_len:
         raise bad_request(f"parameter {name} longer than {max_len} characters / 参数 {name} 超过 {max_len} 字")
     return value or None
-
-
-def parse_float(text: str, name: str, lo: float, hi: float) -> float:
-    try:
-        number = float(text)
-    except ValueError:
-        raise bad_request(f"{name} is not a number: {text[:40]!r} / {name} 不是数字") from None
-    if not math.isfinite(number) or not lo <= number <= hi:
-        raise bad_request(f"{name} out of range [{lo}, {hi}] / {name} 超出范围")
-    return number
 
 
 def parse_datetime(text: str, name: str) -> datetime:
@@ -372,7 +363,10 @@ class Open311Api:
         if (lat_t is None) != (lon_t is None):
             raise bad_request("lat and long must be given together / 经纬度须同时提供")
         if lat_t is not None and lon_t is not None:
-            lat, lon = parse_float(lat_t, "lat", -90, 90), parse_float(lon_t, "long", -180, 180)
+            try:
+                lon, lat = lonlat_wgs84(lon_t, lat_t, allow_text=True, names=("long", "lat"))
+            except CoordinateError as exc:
+                raise bad_request(f"{exc.message_en} / {exc.message_zh}") from None
         elif address is not None:
             lon, lat = self.geocode(address)
         elif room is not None:

@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 
 from console.feeds.positions import PositionFix
+from console.geo.coords import CoordinateError, lonlat_wgs84
 
 MAX_PAYLOAD_BYTES = 64 * 1024
 EPOCH_MIN_S = 946_684_800.0  # 2000-01-01
@@ -70,6 +71,14 @@ def number(data: dict[str, Any], key: str, *, required: bool = True, lo: float =
     if not math.isfinite(result) or not lo <= result <= hi:
         raise ParseError(f"field {key!r} out of range [{lo}, {hi}]: {str(value)[:40]}")
     return result
+
+
+def lonlat(lon: Any, lat: Any, *, allow_text: bool = False) -> tuple[float, float]:
+    """WGS-84 (lon, lat) through the one validator (console.geo.coords); its English reason on failure."""
+    try:
+        return lonlat_wgs84(lon, lat, allow_text=allow_text)
+    except CoordinateError as exc:
+        raise ParseError(exc.message_en) from None
 
 
 def text_field(data: dict[str, Any], key: str, *, required: bool = True, max_len: int = 128) -> str | None:
@@ -130,10 +139,9 @@ def parse_owntracks(topic: str, payload: bytes | str) -> OwnTracksLocation | Own
     kind = data.get("_type")
     tid = text_field(data, "tid", required=False, max_len=8)
     if kind == "location":
-        lat = number(data, "lat", lo=-90, hi=90)
-        lon = number(data, "lon", lo=-180, hi=180)
+        lon, lat = lonlat(data.get("lon"), data.get("lat"))
         ts = epoch_utc(data, "tst")
-        assert lat is not None and lon is not None and ts is not None
+        assert ts is not None
         fix = PositionFix(device_id=f"{user}/{device}", lon=lon, lat=lat, ts_utc=ts,
                           accuracy_m=number(data, "acc", required=False, lo=0, hi=100_000),
                           speed_kmh=number(data, "vel", required=False, lo=0, hi=1_000),
@@ -147,9 +155,10 @@ def parse_owntracks(topic: str, payload: bytes | str) -> OwnTracksLocation | Own
         region = text_field(data, "desc", max_len=64)
         ts = epoch_utc(data, "tst")
         assert region is not None and ts is not None
-        return OwnTracksTransition(user, device, tid, str(event), region, ts,
-                                   number(data, "lon", required=False, lo=-180, hi=180),
-                                   number(data, "lat", required=False, lo=-90, hi=90))
+        where: tuple[float | None, float | None] = (None, None)
+        if data.get("lon") is not None or data.get("lat") is not None:
+            where = lonlat(data.get("lon"), data.get("lat"))
+        return OwnTracksTransition(user, device, tid, str(event), region, ts, where[0], where[1])
     if isinstance(kind, str) and kind in OWNTRACKS_IGNORED_TYPES:
         return Ignored(f"owntracks {kind}")
     raise ParseError(f"unsupported OwnTracks _type {str(kind)[:30]!r}")
@@ -281,13 +290,12 @@ def parse_osmand(params: dict[str, str]) -> PositionFix:
     if not device:
         raise ParseError("missing parameter 'id'")
     topic_id(device, "device id")
-    lat, lon = num("lat", True, -90, 90), num("lon", True, -180, 180)
+    lon, lat = lonlat(params.get("lon"), params.get("lat"), allow_text=True)
     raw_ts = params.get("timestamp")
     if not raw_ts:
         raise ParseError("missing parameter 'timestamp'")
     ts = _osmand_time(raw_ts)
     speed_kn = num("speed", False, 0, 600)
-    assert lat is not None and lon is not None
     return PositionFix(device_id=device, lon=lon, lat=lat, ts_utc=ts,
                        accuracy_m=num("accuracy", False, 0, 100_000),
                        speed_kmh=None if speed_kn is None else speed_kn * KNOTS_TO_KMH,

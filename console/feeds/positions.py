@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from console.errors import DataFileError
 from console.feeds.deadletter import dead_letter_values
+from console.geo.coords import CoordinateError, lonlat_wgs84
 from console.resources import resource_path
 from console.storage.db import Database
 from console.storage.eventstore import as_utc
@@ -152,12 +153,10 @@ def validate_fix(fix: PositionFix, now_utc: datetime,
     """A clean copy of ``fix`` or FixRejected: finite numbers, inside the box, a plausible timestamp."""
     if not isinstance(fix.device_id, str) or not fix.device_id or len(fix.device_id) > 128:
         raise FixRejected(f"bad device id: {fix.device_id!r}"[:200])
-    lon = _opt_number(fix.lon, "lon", -180, 180)
-    lat = _opt_number(fix.lat, "lat", -90, 90)
-    if lon is None or lat is None:
-        raise FixRejected("missing coordinates")
-    if not (bbox[0] <= lon <= bbox[2] and bbox[1] <= lat <= bbox[3]):
-        raise FixRejected(f"coordinates outside the district: {lon}, {lat}")
+    try:
+        lon, lat = lonlat_wgs84(fix.lon, fix.lat, bbox=bbox)
+    except CoordinateError as exc:
+        raise FixRejected(exc.message_en) from None
     if not isinstance(fix.ts_utc, datetime) or fix.ts_utc.tzinfo is None:
         raise FixRejected(f"timestamp must be an aware datetime: {fix.ts_utc!r}"[:200])
     ts = fix.ts_utc.astimezone(UTC)

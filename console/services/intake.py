@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from console.domain.enums import CaseStatus, Role, SourceChannel, parse_enum
 from console.errors import ConflictError, DataFileError, NotFoundError, PermissionDeniedError, ValidationError
+from console.geo.coords import lonlat_wgs84
 from console.geo.projection import lonlat_wgs84_to_xy_m
 from console.resources import resource_path
 from console.services.actor import Actor
@@ -100,16 +101,6 @@ def load_merge_config(path: Path | None = None) -> MergeConfig:
                        _positive(merge.get("window_s", 7200), "merge.window_s"), per)
 
 
-def _finite(value: Any, name: str) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValidationError(f"{name} 无效：{value!r}", f"invalid {name}: {value!r}") from None
-    if not math.isfinite(number):
-        raise ValidationError(f"{name} 无效：{value!r}", f"invalid {name}: {value!r}")
-    return number
-
-
 class IntakeService:
     """Reports in, cases out: create or merge, idempotent per external reference, splittable by dispatchers."""
 
@@ -142,7 +133,7 @@ class IntakeService:
         """
         cat = self.ctx.taxonomy.find(category)
         src = parse_enum(SourceChannel, source, "来源", "source channel")
-        lon_f, lat_f = _finite(lon, "经度/longitude"), _finite(lat, "纬度/latitude")
+        lon_f, lat_f = lonlat_wgs84(lon, lat, allow_text=True)  # CoordinateError is a ValidationError
         if external_ref is not None:
             external_ref = str(external_ref).strip()
             if not external_ref or len(external_ref) > MAX_EXTERNAL_REF:

@@ -20,6 +20,7 @@ from console.domain.enums import CaseStatus, Priority, SourceChannel, parse_enum
 from console.domain.sla import STEP_FOR_STATUS
 from console.domain.workflow import plan_transition
 from console.errors import ConflictError, IllegalActionError, NotFoundError, ValidationError
+from console.geo.coords import CoordinateError, lonlat_wgs84
 from console.geo.projection import lonlat_wgs84_to_xy_m
 from console.security.permissions import check
 from console.services.actor import Actor
@@ -358,12 +359,10 @@ class CaseWriter:
 
 
 def _finite_lonlat(lon: Any, lat: Any) -> tuple[float, float]:
+    """The one coordinate validator (console.geo.coords), with the writer's message."""
     try:
-        lon_f, lat_f = float(lon), float(lat)
-    except (TypeError, ValueError):
-        raise ValidationError(f"坐标无效：{lon!r}, {lat!r}", f"invalid coordinates: {lon!r}, {lat!r}") from None
-    if not (math.isfinite(lon_f) and math.isfinite(lat_f)) or not (-180 <= lon_f <= 180 and -90 <= lat_f <= 90):
-        raise ValidationError(f"坐标无效：{lon!r}, {lat!r}", f"invalid coordinates: {lon!r}, {lat!r}")
-    return lon_f, lat_f
+        return lonlat_wgs84(lon, lat, allow_text=True)
+    except CoordinateError as exc:
+        raise ValidationError(f"坐标无效：{exc.message_zh}", f"invalid coordinates: {exc.message_en}") from None
 
 

@@ -143,7 +143,10 @@ def test_errors_are_spec_lists_with_400_403_404(gateway: GatewayHTTPServer, fmt:
     assert err(requests.post(f"{api}/requests.{fmt}", data={**good, "api_key": API_KEY, "service_code": "X9"},
                              timeout=10))[:2] == (404, 404)
     assert err(requests.post(f"{api}/requests.{fmt}", data={**good, "api_key": API_KEY, "lat": "91"},
-                             timeout=10))[:2] == (400, 400)
+                             timeout=10)) == (400, 400, "field 'lat' out of range [-90, 90]: 91 / 纬度 lat 超出范围 [-90, 90]：91")
+    status, _, text = err(requests.post(f"{api}/requests.{fmt}", data={**good, "api_key": API_KEY, "long": "nan"},
+                                        timeout=10))
+    assert status == 400 and "'long' is not finite" in text  # the one coordinate validator's reason
     status, _, text = err(requests.post(f"{api}/requests.{fmt}", data={**good, "api_key": API_KEY, "lat": "31.0",
                                                                         "long": "121.0"}, timeout=10))
     assert status == 400 and "outside" in text

@@ -129,12 +129,28 @@ class Ignored:
     reason: str
 
 
-def parse_owntracks(topic: str, payload: bytes | str) -> OwnTracksLocation | OwnTracksTransition | Ignored:
-    """``owntracks/<user>/<device>`` messages: location → a fix, transition → an event, housekeeping ignored."""
+_OWNTRACKS_TOPICS: dict[str, tuple[str, str]] = {}
+
+
+def owntracks_topic_parts(topic: str) -> tuple[str, str]:
+    """(user, device) of ``owntracks/<user>/<device>``, else ParseError; valid topics are remembered (a few hundred
+    trackers publish on the same topics all day, this sits on the hot path)."""
+    known = _OWNTRACKS_TOPICS.get(topic)
+    if known is not None:
+        return known
     parts = topic.split("/")
     if len(parts) != 3 or parts[0] != "owntracks":
         raise ParseError(f"unexpected OwnTracks topic {topic[:100]!r}")
-    user, device = topic_id(parts[1], "user"), topic_id(parts[2], "device")
+    result = topic_id(parts[1], "user"), topic_id(parts[2], "device")
+    if len(_OWNTRACKS_TOPICS) > 20_000:
+        _OWNTRACKS_TOPICS.clear()
+    _OWNTRACKS_TOPICS[topic] = result
+    return result
+
+
+def parse_owntracks(topic: str, payload: bytes | str) -> OwnTracksLocation | OwnTracksTransition | Ignored:
+    """``owntracks/<user>/<device>`` messages: location → a fix, transition → an event, housekeeping ignored."""
+    user, device = owntracks_topic_parts(topic)
     data = loads_object(payload)
     kind = data.get("_type")
     tid = text_field(data, "tid", required=False, max_len=8)

@@ -31,8 +31,11 @@ class CoordinateError(ValidationError):
 
 def coordinate(value: Any, axis: Axis, *, name: str | None = None, allow_text: bool = False) -> float:
     """One longitude or latitude in degrees: a finite number in its range."""
-    field = name or axis
     lo, hi = RANGES[axis]
+    kind = type(value)
+    if (kind is float or kind is int) and lo <= value <= hi:  # the common case, fast (NaN fails the comparison)
+        return float(value)
+    field = name or axis
     if value is None or (isinstance(value, str) and not value.strip()):
         raise CoordinateError(f"缺少{AXIS_ZH[axis]} {field}", f"missing field {field!r}", field)
     if isinstance(value, bool) or not (isinstance(value, numbers.Real) or (allow_text and isinstance(value, str))):

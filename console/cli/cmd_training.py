@@ -30,7 +30,8 @@ def register(sub: Any) -> None:
     actions = drill.add_subparsers(dest="drill_command", metavar="ACTION")
 
     p = actions.add_parser("start", help="restore a recorded world at a moment into a sandbox and plan the drill")
-    p.add_argument("--from-db", required=True, metavar="URL", help="the recorded database (opened read-only)")
+    p.add_argument("--from-db", required=True, metavar="URL|FILE",
+                   help="the recorded database or a replay file (.urbanops-replay), opened read-only")
     p.add_argument("--at", metavar="HH:MM|ISO", help="drill start, local time (Asia/Shanghai; default: the scenario's)")
     p.add_argument("--date", metavar="YYYY-MM-DD", help="day of --at (default: yesterday)")
     p.add_argument("--speed", type=float, default=10.0, help="sim seconds per real second (default 10)")
@@ -132,7 +133,8 @@ def drill_start(args: argparse.Namespace) -> int:
     at = local_instant(at_text, day)
     if args.duration_min <= 0:
         raise ValidationError("--duration-min 须为正数", "--duration-min must be positive")
-    info = prepare_drill(args.from_db, at, _sqlite_url(args.sandbox), speed=args.speed,
+    source = args.from_db if "://" in args.from_db else _sqlite_url(Path(args.from_db))
+    info = prepare_drill(source, at, _sqlite_url(args.sandbox), speed=args.speed,
                          duration=timedelta(minutes=args.duration_min), scenario=scenario, overwrite=args.overwrite,
                          progress=_progress)
     print_json(info.to_json())

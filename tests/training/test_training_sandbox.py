@@ -116,3 +116,21 @@ def test_restore_from_postgresql_reads_only(pg_url: str, tmp_path: Path) -> None
         assert eventstore.last_seq(s) == head_before
         assert s.get(CaseRow, ids["D"]) is not None
     db.dispose()
+
+
+def test_drill_from_a_replay_file(recording: Recording, tmp_path: Path) -> None:
+    """A replay export (.urbanops-replay, an ordinary database at schema head) is a drill source like the live one."""
+    from console.cli.main import main
+    from console.replay.export import export_period
+    from console.replay.source import ReplaySource
+
+    src = ReplaySource.open(db_url=recording.url)
+    out = tmp_path / "morning.urbanops-replay"
+    export_period(src, local(8, 0), local(10, 0), out)
+    src.close()
+    sandbox = tmp_path / "sb.db"
+    assert main(["drill", "start", "--from-db", str(out), "--at", "2026-11-23T09:00", "--sandbox", str(sandbox)]) == 0
+    db = Database(make_engine(f"sqlite:///{sandbox}"))
+    with db.read_session() as s:
+        assert [r.id for r in s.scalars(select(CaseRow))] == [recording.ids["A"]]
+    db.dispose()

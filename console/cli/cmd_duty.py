@@ -81,6 +81,34 @@ def register(sub: Any) -> None:
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.set_defaults(handler=coverage)
 
+    people = sub.add_parser("personnel", help="personnel (人员管理): import, export, list, deactivate")
+    pa = people.add_subparsers(dest="personnel_command", metavar="ACTION")
+    p = pa.add_parser("import", help="create or update people from a .csv or .xlsx file")
+    _add_db(p)
+    p.add_argument("file", type=Path)
+    p.add_argument("--valid-only", action="store_true", help="write the good rows even if some rows are bad")
+    p.add_argument("--as", dest="actor", default="admin:cli", metavar="ROLE:USER")
+    p.set_defaults(handler=personnel_import)
+    p = pa.add_parser("export", help="write people to a .csv or .xlsx file (contact masked by role)")
+    _add_db(p)
+    p.add_argument("file", type=Path)
+    p.add_argument("--as", dest="actor", default="admin:cli", metavar="ROLE:USER")
+    p.set_defaults(handler=personnel_export)
+    p = pa.add_parser("list", help="people (contact masked unless --unmask and the role may read personal data)")
+    _add_db(p)
+    p.add_argument("--squad", metavar="SQUAD_ID")
+    p.add_argument("--all", action="store_true", help="include deactivated people")
+    p.add_argument("--unmask", action="store_true", help="show the phone in full (audited; needs read_pii)")
+    p.add_argument("--as", dest="actor", default="dispatcher:cli", metavar="ROLE:USER")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.set_defaults(handler=personnel_list)
+    p = pa.add_parser("deactivate", help="deactivate a person (history is kept; never deleted)")
+    _add_db(p)
+    p.add_argument("officer_id")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--as", dest="actor", default="admin:cli", metavar="ROLE:USER")
+    p.set_defaults(handler=personnel_deactivate)
+
     for extra in _EXTRA_REGISTRARS:
         extra(sub)
 
@@ -209,6 +237,49 @@ def coverage(args: argparse.Namespace) -> int:
     visited = [g for g in report["grids"] if g["share"] > 0]
     print(f"\n{len(visited)}/{len(report['grids'])} duty grids visited; "
           f"mean share {sum(g['share'] for g in report['grids']) / max(1, len(report['grids'])):.1%}")
+    return 0
+
+
+def _personnel(db_url: str | None) -> Any:
+    from console.duty.personnel import PersonnelService
+
+    return PersonnelService(_service(db_url).ctx)
+
+
+def personnel_import(args: argparse.Namespace) -> int:
+    from console.duty.tabular import ImportRejected
+
+    try:
+        report = _personnel(args.db).import_file(args.file, _actor(args.actor), valid_only=args.valid_only)
+    except ImportRejected as exc:
+        print_json(exc.report.to_json())
+        raise
+    print_json(report.to_json())
+    return 1 if report.errors else 0
+
+
+def personnel_export(args: argparse.Namespace) -> int:
+    n = _personnel(args.db).export_file(args.file, _actor(args.actor))
+    print_json({"file": str(args.file), "rows": n})
+    return 0
+
+
+def personnel_list(args: argparse.Namespace) -> int:
+    people = _personnel(args.db).people(_actor(args.actor), squad_id=args.squad, include_inactive=args.all,
+                                        unmask=args.unmask, purpose="cli")
+    if args.format == "json":
+        print_json(people)
+        return 0
+    print_table([[p["id"], p["name"], p["post"], p["squad_id"], p["rank"], p["cert_no"], p["cert_expiry"],
+                  ";".join(p["device_ids"] or []), p["phone"], "在职" if p["active"] else "停用"] for p in people],
+                ["编号/id", "姓名/name", "岗位/post", "中队/squad", "职级/rank", "执法证/cert", "有效期/expiry",
+                 "终端/devices", "电话/phone", "状态/active"])
+    return 0
+
+
+def personnel_deactivate(args: argparse.Namespace) -> int:
+    _personnel(args.db).deactivate(args.officer_id, _actor(args.actor), args.reason)
+    print_json({"officer_id": args.officer_id, "active": False})
     return 0
 
 

@@ -51,9 +51,13 @@ def build_processor(ctx: ServiceContext, config: GatewayConfig, health: FeedHeal
                     batch_size: int = 16) -> FeedProcessor:
     """Wire the processor: position ingest (device mapping), intake (merge config), rules, health, and the
     muck-truck evidence pipeline (console/evidence) as the camera hook."""
+    from console.duty.personnel import officer_devices
     from console.evidence.settings import build_pipeline, load_settings
 
-    positions = PositionIngest(ctx.db, DeviceMapping.from_yaml(config.devices), clock=ctx.clock.now_utc,
+    mapping = DeviceMapping.from_yaml(config.devices)
+    # The personnel records' device ids are the source of truth (人员管理); the YAML keeps devices nobody carries yet.
+    mapping.devices = {**mapping.devices, **officer_devices(ctx)}
+    positions = PositionIngest(ctx.db, mapping, clock=ctx.clock.now_utc,
                                batch_size=batch_size)
     return FeedProcessor(ctx, positions, IntakeService.from_config(ctx, config.intake), load_rules(config.rules),
                          health or FeedHealth(), camera_hook=build_pipeline(ctx, load_settings(config.evidence)))

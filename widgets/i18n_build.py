@@ -32,6 +32,7 @@ def domain_strings() -> list[tuple[str, str]]:
     labels = list(STATUS_LABELS_ZH.values()) + list(SOURCE_LABELS_ZH.values()) + list(ROLE_LABELS_ZH.values())
     labels += [p.label_zh for p in Priority] + [a.label_zh for a in default_workflow().actions.values()]
     labels += list(OFFICER_STATUS_ZH.values()) + list(POST_ZH.values()) + list(ASSET_KIND_ZH.values())
+    labels += ["长时间无人巡查", "恢复巡查", "签到", "签退"]  # duty actions (widgets/labels.py action_text)
     labels += ["新建", "更新", "状态变更", "位置更新", "超期", "队员", "案件", "街道", "社区", "网格", "地铁站", "地标"]
     labels += ["连接数据库…", "升级数据库结构…", "首次运行：生成长宁区演示数据…", "加载地理底图…", "加载案件与队员…",
                "加载完成"]

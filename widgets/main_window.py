@@ -111,6 +111,9 @@ class MainWindow(QMainWindow):
         from widgets.dashboard_dock import install_dashboard_dock
 
         self.dashboard_dock = install_dashboard_dock(self)
+        from widgets.duty.hook import install_duty
+
+        self.duty_ui = install_duty(self)  # 勤务 menu: roster calendar, personnel, patrol coverage layer
         self._build_status_bar()
         self._build_shortcuts()
         self._wire()

@@ -35,7 +35,7 @@ CLOSED_LAYER = "cases_closed"
 OFFICER_LAYER = "officers"
 CASE_FLY_SCALE_M_PER_PX = 1.5
 POINT_LAYERS_Z = 500.0  # above the basemap, below its label layer (z 1000)
-AREA_DEFAULT_OFF = {CLOSED_LAYER, "grids", "duty_grids", "sensors"}
+AREA_DEFAULT_OFF = {CLOSED_LAYER, "grids", "duty_grids", "sensors", "duty_coverage"}  # duty_coverage: widgets/duty
 
 
 class MapPanel(QWidget):

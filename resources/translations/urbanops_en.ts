@@ -541,27 +541,27 @@
 <context>
     <name>DrillMode</name>
     <message>
-        <location filename="../../widgets/drill_mode.py" line="138" />
+        <location filename="../../widgets/drill_mode.py" line="151" />
         <source>演练</source>
         <translation>Drill</translation>
     </message>
     <message>
-        <location filename="../../widgets/drill_mode.py" line="146" />
+        <location filename="../../widgets/drill_mode.py" line="159" />
         <source>演练成绩…</source>
         <translation>Drill results…</translation>
     </message>
     <message>
-        <location filename="../../widgets/drill_mode.py" line="155" />
+        <location filename="../../widgets/drill_mode.py" line="168" />
         <source>已结束</source>
         <translation>finished</translation>
     </message>
     <message>
-        <location filename="../../widgets/drill_mode.py" line="155" />
+        <location filename="../../widgets/drill_mode.py" line="168" />
         <source>进行中</source>
         <translation>running</translation>
     </message>
     <message>
-        <location filename="../../widgets/drill_mode.py" line="157" />
+        <location filename="../../widgets/drill_mode.py" line="170" />
         <source>演练模式 %1 · 演练时间 %2 · ×%3 · 学员 %4 · 待到达案件 %5 · %6</source>
         <translation>DRILL %1 · drill time %2 · ×%3 · trainee %4 · cases still to come %5 · %6</translation>
     </message>
@@ -569,64 +569,89 @@
 <context>
     <name>DrillResultsDialog</name>
     <message>
-        <location filename="../../widgets/drill_mode.py" line="176" />
+        <location filename="../../widgets/drill_mode.py" line="189" />
         <source>演练成绩</source>
         <translation>Drill results</translation>
     </message>
     <message>
-        <location filename="../../widgets/drill_mode.py" line="181" />
+        <location filename="../../widgets/drill_mode.py" line="194" />
         <source>学员</source>
         <translation>Trainee</translation>
     </message>
     <message>
-        <location filename="../../widgets/drill_mode.py" line="181" />
+        <location filename="../../widgets/drill_mode.py" line="194" />
         <source>得分</source>
         <translation>Score</translation>
     </message>
     <message>
-        <location filename="../../widgets/drill_mode.py" line="181" />
+        <location filename="../../widgets/drill_mode.py" line="194" />
         <source>派遣</source>
         <translation>Dispatched</translation>
     </message>
     <message>
-        <location filename="../../widgets/drill_mode.py" line="181" />
+        <location filename="../../widgets/drill_mode.py" line="194" />
         <source>按时</source>
         <translation>On time</translation>
     </message>
     <message>
-        <location filename="../../widgets/drill_mode.py" line="181" />
+        <location filename="../../widgets/drill_mode.py" line="194" />
         <source>平均响应(分)</source>
         <translation>Mean response (min)</translation>
     </message>
     <message>
-        <location filename="../../widgets/drill_mode.py" line="182" />
+        <location filename="../../widgets/drill_mode.py" line="195" />
         <source>平均到场(分)</source>
         <translation>Mean arrival (min)</translation>
     </message>
     <message>
-        <location filename="../../widgets/drill_mode.py" line="182" />
+        <location filename="../../widgets/drill_mode.py" line="195" />
         <source>跨辖区</source>
         <translation>Outside jurisdiction</translation>
     </message>
     <message>
-        <location filename="../../widgets/drill_mode.py" line="182" />
+        <location filename="../../widgets/drill_mode.py" line="195" />
         <source>资质不符</source>
         <translation>Not qualified</translation>
     </message>
     <message>
-        <location filename="../../widgets/drill_mode.py" line="182" />
+        <location filename="../../widgets/drill_mode.py" line="195" />
         <source>同实际派遣</source>
         <translation>Same as real</translation>
     </message>
     <message>
-        <location filename="../../widgets/drill_mode.py" line="187" />
+        <location filename="../../widgets/drill_mode.py" line="200" />
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../widgets/drill_mode.py" line="214" />
+        <location filename="../../widgets/drill_mode.py" line="227" />
         <source>演练 %1：学员 %2 人，未派遣案件 %3 件，尚未到达 %4 件</source>
         <translation>Drill %1: %2 trainees, %3 cases not dispatched, %4 not yet arrived</translation>
+    </message>
+</context>
+<context>
+    <name>DutyUi</name>
+    <message>
+        <location filename="../../widgets/duty/hook.py" line="56" />
+        <source>勤务</source>
+        <translation>Duty</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/duty/hook.py" line="58" />
+        <location filename="../../widgets/duty/hook.py" line="108" />
+        <source>排班表</source>
+        <translation>Roster</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/duty/hook.py" line="61" />
+        <location filename="../../widgets/duty/hook.py" line="121" />
+        <source>人员管理</source>
+        <translation>Personnel</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/duty/hook.py" line="63" />
+        <source>刷新巡查覆盖率</source>
+        <translation>Refresh patrol coverage</translation>
     </message>
 </context>
 <context>
@@ -740,175 +765,175 @@
     <name>MainWindow</name>
     <message>
         <location filename="../../widgets/main_window.py" line="98" />
-        <location filename="../../widgets/main_window.py" line="129" />
+        <location filename="../../widgets/main_window.py" line="132" />
         <source>长宁区城管指挥调度台</source>
         <translation>Changning Urban Management Dispatch Console</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="125" />
+        <location filename="../../widgets/main_window.py" line="128" />
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="134" />
+        <location filename="../../widgets/main_window.py" line="137" />
         <source>搜索：案件编号、队员、网格、街道/社区、地铁站（Ctrl+F）</source>
         <translation>Search: case id, officer, grid, subdistrict/community, metro station (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="146" />
+        <location filename="../../widgets/main_window.py" line="149" />
         <source>全区</source>
         <translation>District</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="148" />
+        <location filename="../../widgets/main_window.py" line="151" />
         <source>显示长宁全区（Ctrl+H）</source>
         <translation>Show the whole district (Ctrl+H)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="155" />
+        <location filename="../../widgets/main_window.py" line="158" />
         <source>当前岗位</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="177" />
-        <location filename="../../widgets/main_window.py" line="229" />
+        <location filename="../../widgets/main_window.py" line="180" />
+        <location filename="../../widgets/main_window.py" line="232" />
         <source>案件队列</source>
         <translation>Case queue</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="178" />
+        <location filename="../../widgets/main_window.py" line="181" />
         <source>详情</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="181" />
+        <location filename="../../widgets/main_window.py" line="184" />
         <source>加载中…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="183" />
-        <location filename="../../widgets/main_window.py" line="303" />
+        <location filename="../../widgets/main_window.py" line="186" />
+        <location filename="../../widgets/main_window.py" line="306" />
         <source>队员</source>
         <translation>Officers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="184" />
+        <location filename="../../widgets/main_window.py" line="187" />
         <source>图层</source>
         <translation>Layers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="185" />
+        <location filename="../../widgets/main_window.py" line="188" />
         <source>队员与图层</source>
         <translation>Officers and layers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="187" />
+        <location filename="../../widgets/main_window.py" line="190" />
         <source>事件动态</source>
         <translation>Event ticker</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="212" />
+        <location filename="../../widgets/main_window.py" line="215" />
         <source>正在启动…</source>
         <translation>Starting…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="225" />
+        <location filename="../../widgets/main_window.py" line="228" />
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="233" />
+        <location filename="../../widgets/main_window.py" line="236" />
         <source>仅看超期</source>
         <translation>Overdue only</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="279" />
+        <location filename="../../widgets/main_window.py" line="282" />
         <source>加载失败：%1</source>
         <translation>Loading failed: %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="281" />
+        <location filename="../../widgets/main_window.py" line="284" />
         <source>数据库：异常</source>
         <translation>Database: error</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="339" />
+        <location filename="../../widgets/main_window.py" line="342" />
         <source>已加载：案件 %1 件（在办 %2），队员 %3 人</source>
         <translation>Loaded: %1 cases (%2 open), %3 officers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="497" />
+        <location filename="../../widgets/main_window.py" line="500" />
         <source>未找到：%1</source>
         <translation>Not found: %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="534" />
+        <location filename="../../widgets/main_window.py" line="537" />
         <source>回放模式只读，不能执行操作</source>
         <translation>Replay is read-only: actions cannot be run</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="550" />
+        <location filename="../../widgets/main_window.py" line="553" />
         <source>当前岗位对该案件没有此操作</source>
         <translation>Your role has no such action on this case</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="556" />
+        <location filename="../../widgets/main_window.py" line="559" />
         <source>已执行“%1”：%2</source>
         <translation>Done “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="564" />
+        <location filename="../../widgets/main_window.py" line="567" />
         <source>“%1”未执行：%2</source>
         <translation>“%1” refused: %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="601" />
+        <location filename="../../widgets/main_window.py" line="604" />
         <source>北京时间</source>
         <translation>CST</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="606" />
+        <location filename="../../widgets/main_window.py" line="609" />
         <source>数据源：异常 %1</source>
         <translation>Feed: error %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="609" />
+        <location filename="../../widgets/main_window.py" line="612" />
         <source>数据源：未连接</source>
         <translation>Feed: not connected</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="612" />
+        <location filename="../../widgets/main_window.py" line="615" />
         <source>数据源：模拟器启动中</source>
         <translation>Feed: simulator starting</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="614" />
-        <location filename="../../widgets/main_window.py" line="622" />
+        <location filename="../../widgets/main_window.py" line="617" />
+        <location filename="../../widgets/main_window.py" line="625" />
         <source>正常</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="614" />
+        <location filename="../../widgets/main_window.py" line="617" />
         <source>延迟 %1 秒</source>
         <translation>%1 s behind</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="616" />
+        <location filename="../../widgets/main_window.py" line="619" />
         <source>数据源：模拟器 ×%1 %2</source>
         <translation>Feed: simulator ×%1 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="622" />
+        <location filename="../../widgets/main_window.py" line="625" />
         <source>数据库：%1 %2</source>
         <translation>Database: %1 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="622" />
+        <location filename="../../widgets/main_window.py" line="625" />
         <source>异常</source>
         <translation>error</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="625" />
+        <location filename="../../widgets/main_window.py" line="628" />
         <source>用户：%1（%2）</source>
         <translation>User: %1 (%2)</translation>
     </message>
@@ -956,7 +981,7 @@
     <message>
         <location filename="../../widgets/details_panel.py" line="192" />
         <source>编号</source>
-        <translation>Id</translation>
+        <translation>ID</translation>
     </message>
     <message>
         <location filename="../../widgets/details_panel.py" line="193" />
@@ -982,6 +1007,70 @@
         <location filename="../../widgets/details_panel.py" line="198" />
         <source>班次</source>
         <translation>Shift</translation>
+    </message>
+</context>
+<context>
+    <name>PersonnelList</name>
+    <message>
+        <location filename="../../widgets/duty/personnel_view.py" line="32" />
+        <source>全部中队</source>
+        <translation>All squads</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/duty/personnel_view.py" line="40" />
+        <location filename="../../widgets/duty/personnel_view.py" line="50" />
+        <source>中队</source>
+        <translation>Squad</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/duty/personnel_view.py" line="50" />
+        <source>编号</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/duty/personnel_view.py" line="50" />
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/duty/personnel_view.py" line="50" />
+        <source>岗位</source>
+        <translation>Post</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/duty/personnel_view.py" line="50" />
+        <source>职级</source>
+        <translation>Rank</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/duty/personnel_view.py" line="50" />
+        <source>执法证</source>
+        <translation>Certificate</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/duty/personnel_view.py" line="51" />
+        <source>有效期</source>
+        <translation>Expires</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/duty/personnel_view.py" line="51" />
+        <source>终端</source>
+        <translation>Devices</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/duty/personnel_view.py" line="51" />
+        <source>电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/duty/personnel_view.py" line="51" />
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/duty/personnel_view.py" line="59" />
+        <source>停用</source>
+        <translation>Deactivated</translation>
     </message>
 </context>
 <context>
@@ -1108,6 +1197,84 @@
         <location filename="../../widgets/replay/controller.py" line="317" />
         <source>指标（%1）：</source>
         <translation>KPIs (%1): </translation>
+    </message>
+</context>
+<context>
+    <name>RosterCalendar</name>
+    <message>
+        <location filename="../../widgets/duty/roster_view.py" line="58" />
+        <source>生成下周排班</source>
+        <translation>Build next week's roster</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/duty/roster_view.py" line="60" />
+        <source>按所选排班模式生成所选中队下周（周一至周日）的排班</source>
+        <translation>Roster the selected squad for next week (Monday to Sunday) from the selected pattern</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/duty/roster_view.py" line="68" />
+        <source>中队</source>
+        <translation>Squad</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/duty/roster_view.py" line="70" />
+        <source>周起始</source>
+        <translation>Week of</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/duty/roster_view.py" line="72" />
+        <source>排班模式</source>
+        <translation>Pattern</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/duty/roster_view.py" line="104" />
+        <source>周一</source>
+        <translation>Mon</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/duty/roster_view.py" line="104" />
+        <source>周二</source>
+        <translation>Tue</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/duty/roster_view.py" line="104" />
+        <source>周三</source>
+        <translation>Wed</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/duty/roster_view.py" line="104" />
+        <source>周四</source>
+        <translation>Thu</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/duty/roster_view.py" line="104" />
+        <source>周五</source>
+        <translation>Fri</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/duty/roster_view.py" line="104" />
+        <source>周六</source>
+        <translation>Sat</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/duty/roster_view.py" line="105" />
+        <source>周日</source>
+        <translation>Sun</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/duty/roster_view.py" line="124" />
+        <source>%1 人，本周已排 %2 个班次（共 %3 格）</source>
+        <translation>%1 officers, %2 of %3 officer-days rostered this week</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/duty/roster_view.py" line="137" />
+        <source>已生成下周排班：%1 人，写入 %2 条事件</source>
+        <translation>Next week's roster built: %1 officers, %2 events written</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/duty/roster_view.py" line="161" />
+        <source>调整班次</source>
+        <translation>Change shift</translation>
     </message>
 </context>
 <context>
@@ -1622,140 +1789,160 @@
     <message>
         <location filename="../../widgets/_domain_strings.py" line="79" />
         <source>责任网格</source>
-        <translation>Duty grids</translation>
+        <translation>Duty grid</translation>
     </message>
     <message>
         <location filename="../../widgets/_domain_strings.py" line="80" />
+        <source>长时间无人巡查</source>
+        <translation>unvisited too long</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="81" />
+        <source>恢复巡查</source>
+        <translation>visited again</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="82" />
+        <source>签到</source>
+        <translation>signed in</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="83" />
+        <source>签退</source>
+        <translation>signed out</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="84" />
         <source>新建</source>
         <translation>Created</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="81" />
+        <location filename="../../widgets/_domain_strings.py" line="85" />
         <source>更新</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="82" />
+        <location filename="../../widgets/_domain_strings.py" line="86" />
         <source>状态变更</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="83" />
+        <location filename="../../widgets/_domain_strings.py" line="87" />
         <source>位置更新</source>
         <translation>Position</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="84" />
+        <location filename="../../widgets/_domain_strings.py" line="88" />
         <source>超期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="85" />
+        <location filename="../../widgets/_domain_strings.py" line="89" />
         <source>案件</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="86" />
+        <location filename="../../widgets/_domain_strings.py" line="90" />
         <source>街道</source>
         <translation>Subdistrict</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="87" />
+        <location filename="../../widgets/_domain_strings.py" line="91" />
         <source>社区</source>
         <translation>Community</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="88" />
+        <location filename="../../widgets/_domain_strings.py" line="92" />
         <source>网格</source>
         <translation>Grid</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="89" />
+        <location filename="../../widgets/_domain_strings.py" line="93" />
         <source>地铁站</source>
         <translation>Metro station</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="90" />
+        <location filename="../../widgets/_domain_strings.py" line="94" />
         <source>地标</source>
         <translation>Landmark</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="91" />
+        <location filename="../../widgets/_domain_strings.py" line="95" />
         <source>连接数据库…</source>
         <translation>Connecting to the database…</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="92" />
+        <location filename="../../widgets/_domain_strings.py" line="96" />
         <source>升级数据库结构…</source>
         <translation>Upgrading the schema…</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="93" />
+        <location filename="../../widgets/_domain_strings.py" line="97" />
         <source>首次运行：生成长宁区演示数据…</source>
         <translation>First run: building the Changning demo world…</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="94" />
+        <location filename="../../widgets/_domain_strings.py" line="98" />
         <source>加载地理底图…</source>
         <translation>Loading the geography…</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="95" />
+        <location filename="../../widgets/_domain_strings.py" line="99" />
         <source>加载案件与队员…</source>
         <translation>Loading cases and officers…</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="96" />
+        <location filename="../../widgets/_domain_strings.py" line="100" />
         <source>加载完成</source>
         <translation>Loaded</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="97" />
+        <location filename="../../widgets/_domain_strings.py" line="101" />
         <source>公用设施</source>
         <translation>Public facilities</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="98" />
+        <location filename="../../widgets/_domain_strings.py" line="102" />
         <source>其他设施</source>
         <translation>Other facilities</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="99" />
+        <location filename="../../widgets/_domain_strings.py" line="103" />
         <source>园林绿化</source>
         <translation>Landscaping</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="100" />
+        <location filename="../../widgets/_domain_strings.py" line="104" />
         <source>宣传广告</source>
         <translation>Advertising</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="101" />
+        <location filename="../../widgets/_domain_strings.py" line="105" />
         <source>市容环境</source>
         <translation>City appearance</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="102" />
+        <location filename="../../widgets/_domain_strings.py" line="106" />
         <source>房屋土地</source>
         <translation>Buildings and land</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="103" />
+        <location filename="../../widgets/_domain_strings.py" line="107" />
         <source>施工管理</source>
         <translation>Construction</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="104" />
+        <location filename="../../widgets/_domain_strings.py" line="108" />
         <source>突发事件</source>
         <translation>Emergencies</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="105" />
+        <location filename="../../widgets/_domain_strings.py" line="109" />
         <source>街面秩序</source>
         <translation>Street order</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="106" />
+        <location filename="../../widgets/_domain_strings.py" line="110" />
         <source>道路交通</source>
         <translation>Roads and traffic</translation>
     </message>
@@ -1786,82 +1973,82 @@
 <context>
     <name>layers</name>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="107" />
+        <location filename="../../widgets/_domain_strings.py" line="111" />
         <source>周边区</source>
         <translation>Neighbouring districts</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="108" />
+        <location filename="../../widgets/_domain_strings.py" line="112" />
         <source>长宁区</source>
         <translation>Changning District</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="109" />
+        <location filename="../../widgets/_domain_strings.py" line="113" />
         <source>单元网格</source>
         <translation>Unit grids</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="110" />
+        <location filename="../../widgets/_domain_strings.py" line="114" />
         <source>社区</source>
         <translation>Community</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="111" />
+        <location filename="../../widgets/_domain_strings.py" line="115" />
         <source>道路</source>
         <translation>Roads</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="112" />
+        <location filename="../../widgets/_domain_strings.py" line="116" />
         <source>地铁线路</source>
         <translation>Metro lines</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="113" />
+        <location filename="../../widgets/_domain_strings.py" line="117" />
         <source>街道（镇）</source>
         <translation>Subdistricts</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="114" />
+        <location filename="../../widgets/_domain_strings.py" line="118" />
         <source>社区工作室</source>
         <translation>Community workroom</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="115" />
+        <location filename="../../widgets/_domain_strings.py" line="119" />
         <source>摄像头</source>
         <translation>Camera</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="116" />
+        <location filename="../../widgets/_domain_strings.py" line="120" />
         <source>物联传感器</source>
         <translation>IoT sensors</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="117" />
+        <location filename="../../widgets/_domain_strings.py" line="121" />
         <source>已结案件</source>
         <translation>Closed cases</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="118" />
+        <location filename="../../widgets/_domain_strings.py" line="122" />
         <source>在办案件</source>
         <translation>Open cases</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="119" />
+        <location filename="../../widgets/_domain_strings.py" line="123" />
         <source>执法队员</source>
         <translation>Officers</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="120" />
+        <location filename="../../widgets/_domain_strings.py" line="124" />
         <source>地铁站</source>
         <translation>Metro station</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="121" />
+        <location filename="../../widgets/_domain_strings.py" line="125" />
         <source>责任网格</source>
-        <translation>Duty grids</translation>
+        <translation>Duty grid</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="122" />
+        <location filename="../../widgets/_domain_strings.py" line="126" />
         <source>水系</source>
         <translation>Water</translation>
     </message>

@@ -92,6 +92,7 @@ def prepare_drill(source_url: str | Database, at_utc: datetime, sandbox_url: str
         plans: list[dict[str, Any]] = []
         if scenario is None or scenario.include_recorded:
             plans.extend(_recorded_plans(source, at_utc, end))
+            plans.extend(_backlog_plans(source, sandbox_url, at_utc, end))
     finally:
         if isinstance(source_url, str):
             source.dispose()
@@ -110,7 +111,8 @@ def prepare_drill(source_url: str | Database, at_utc: datetime, sandbox_url: str
                 "source": _redacted(source_url), "planned": len(plans)}, DRILL_ACTOR, ts_utc=at_utc)
             w.flush()
             s.add_all([DrillInjectionRow(id=f"{drill_id}:{i + 1:04d}", drill_id=drill_id, due_utc=p["due"],
-                                         ordinal=i + 1, spec=p["spec"], truth=p["truth"])
+                                         ordinal=i + 1, spec=p["spec"], truth=p["truth"], case_id=p.get("case_id"),
+                                         injected_utc=p["due"] if p.get("case_id") else None)
                        for i, p in enumerate(plans)])
         return DrillInfo(drill_id, at_utc, end, float(speed), report, len(plans))
     finally:
@@ -129,37 +131,70 @@ def _recorded_plans(source: Database, t0: datetime, end: datetime) -> list[dict[
         creates = [StoredEvent.from_row(r) for r in s.execute(
             select(e).where(e.c.entity_type == "case", e.c.action == "create", e.c.ts_utc > t0, e.c.ts_utc <= end)
             .order_by(e.c.seq))]
-        ids = [c.entity_id for c in creates]
-        assigns: dict[str, StoredEvent] = {}
+    truth_of = _truth_for(source, [c.entity_id for c in creates], t0, end)
+    plans = []
+    for order, c in enumerate(creates):
+        after = c.after or {}
+        truth: dict[str, Any] = {"case_id": c.entity_id, "created_utc": iso_utc(c.ts_utc),
+                                 "created_by": f"{c.role}:{c.actor}", **truth_of.get(c.entity_id, {})}
+        spec = {"category": after.get("category_code"), "source": after.get("source"), "lon": after.get("lon"),
+                "lat": after.get("lat"), "description": after.get("description"), "address": after.get("address"),
+                "priority": after.get("priority"), "origin": "recording"}
+        plans.append({"due": c.ts_utc, "order": order, "spec": spec, "truth": truth})
+    return plans
+
+
+BACKLOG_STATUSES = ("reported", "accepted", "verified", "filed")
+
+
+def _backlog_plans(source: Database, sandbox_url: str, t0: datetime, end: datetime) -> list[dict[str, Any]]:
+    """Cases already waiting for dispatch at t (no assignee, not yet dispatched): they are in the sandbox from the
+    start, so they are planned as already "injected" at t, with the recording's truth of their dispatch after t."""
+    from console.storage.models import CaseRow
+
+    sandbox = Database(make_engine(sandbox_url))
+    try:
+        with sandbox.read_session() as s:
+            waiting = s.execute(select(CaseRow.id, CaseRow.category_code, CaseRow.source, CaseRow.created_at)
+                                .where(CaseRow.status.in_(BACKLOG_STATUSES), CaseRow.assignee.is_(None))
+                                .order_by(CaseRow.created_at, CaseRow.id)).all()
+    finally:
+        sandbox.dispose()
+    ids = [str(r.id) for r in waiting]
+    truth = _truth_for(source, ids, t0, end)
+    return [{"due": t0, "order": -len(ids) + k, "case_id": r.id,
+             "spec": {"category": r.category_code, "source": r.source, "origin": "backlog"},
+             "truth": {"case_id": r.id, "created_utc": iso_utc(t0), "real_created_utc": iso_utc(r.created_at),
+                       **truth.get(str(r.id), {})}}
+            for k, r in enumerate(waiting)]
+
+
+def _truth_for(source: Database, ids: list[str], t0: datetime, end: datetime) -> dict[str, dict[str, Any]]:
+    """For each case: its first assignment after t0 in the recording and the officer's arrival after it."""
+    e = EventRow.__table__
+    assigns: dict[str, StoredEvent] = {}
+    with source.read_session() as s:
         for i in range(0, len(ids), 500):
-            for r in s.execute(select(e).where(e.c.case_id.in_(ids[i:i + 500]),
+            for r in s.execute(select(e).where(e.c.case_id.in_(ids[i:i + 500]), e.c.ts_utc > t0,
                                                e.c.action.in_(["assign", "reassign"])).order_by(e.c.seq)):
                 ev = StoredEvent.from_row(r)
                 assigns.setdefault(ev.entity_id, ev)
         officers = {str((a.after or {}).get("assignee")) for a in assigns.values()}
         on_scene: dict[str, list[datetime]] = {}
         for r in s.execute(select(e.c.entity_id, e.c.ts_utc, e.c.after).where(
-                e.c.entity_type == "officer", e.c.ts_utc > t0, e.c.ts_utc <= end + TRUTH_TAIL)
-                .order_by(e.c.seq)):
+                e.c.entity_type == "officer", e.c.ts_utc > t0, e.c.ts_utc <= end + TRUTH_TAIL).order_by(e.c.seq)):
             if r.entity_id in officers and (r.after or {}).get("status") == "on_scene":
                 on_scene.setdefault(str(r.entity_id), []).append(eventstore.as_utc(r.ts_utc))
-    plans = []
-    for order, c in enumerate(creates):
-        after = c.after or {}
-        truth: dict[str, Any] = {"case_id": c.entity_id, "created_utc": iso_utc(c.ts_utc),
-                                 "created_by": f"{c.role}:{c.actor}"}
-        a = assigns.get(c.entity_id)
-        if a is not None:
-            officer = (a.after or {}).get("assignee")
-            truth.update(assignee=officer, assigned_utc=iso_utc(a.ts_utc), assigned_by=f"{a.role}:{a.actor}")
-            arrival = next((ts for ts in on_scene.get(str(officer), []) if ts >= a.ts_utc), None)
-            if arrival is not None:
-                truth["arrived_utc"] = iso_utc(arrival)
-        spec = {"category": after.get("category_code"), "source": after.get("source"), "lon": after.get("lon"),
-                "lat": after.get("lat"), "description": after.get("description"), "address": after.get("address"),
-                "priority": after.get("priority"), "origin": "recording"}
-        plans.append({"due": c.ts_utc, "order": order, "spec": spec, "truth": truth})
-    return plans
+    out: dict[str, dict[str, Any]] = {}
+    for cid, a in assigns.items():
+        officer = (a.after or {}).get("assignee")
+        t: dict[str, Any] = {"assignee": officer, "assigned_utc": iso_utc(a.ts_utc),
+                             "assigned_by": f"{a.role}:{a.actor}"}
+        arrival = next((ts for ts in on_scene.get(str(officer), []) if ts >= a.ts_utc), None)
+        if arrival is not None:
+            t["arrived_utc"] = iso_utc(arrival)
+        out[cid] = t
+    return out
 
 
 def _scenario_plans(ctx: ServiceContext, scenario: Scenario, t0: datetime) -> list[dict[str, Any]]:

@@ -200,8 +200,11 @@ def _score_case(s: Any, row: DrillInjectionRow, end: datetime | None, rules: Sco
     state: dict[str, Any] | None = None
     assign: StoredEvent | None = None
     before_assign: dict[str, Any] = {}
+    since = as_utc(row.injected_utc) if row.injected_utc is not None else None
     for ev in events:
-        if ev.action in ("assign", "reassign") and ev.role != DRILL_ACTOR.role.value:
+        # only dispatches made during the drill: a merged report's case may have been assigned before it arrived
+        fresh = since is None or ev.ts_utc >= since
+        if ev.action in ("assign", "reassign") and ev.role != DRILL_ACTOR.role.value and fresh:
             if assign is None:
                 assign, before_assign = ev, dict(state or {})
             else:
@@ -210,6 +213,9 @@ def _score_case(s: Any, row: DrillInjectionRow, end: datetime | None, rules: Sco
     state = state or {}
     created = _ts(state.get("created_at"))
     cs.created_utc = iso_utc(created) if created else None
+    if since is not None and created is not None and since > created:
+        created = since  # a case already waiting at the drill's start (backlog) or a merged report: clock from then
+        cs.notes.append("计时自演练开始或报告并入时 / timed from the drill start or the merged report")
     if truth.get("assignee"):
         cs.real_assignee = str(truth["assignee"])
         cs.real_response_s = _secs(_ts(truth.get("created_utc")), _ts(truth.get("assigned_utc")))

@@ -148,3 +148,35 @@ def test_a_case_nobody_dispatched_is_missed(sandbox: Database) -> None:
     assert report.trainees == [] and len(report.missed) == 2
     assert all(m.sla_met is False for m in report.missed)  # neither was even accepted: the 受理 limit passed
     assert (drill_of(sandbox) or {})["status"] == "finished"
+
+
+def test_backlog_waiting_at_t_is_scored_from_the_drill_start(recording: Recording, tmp_path: Path) -> None:
+    """A case filed at 08:50 and still waiting at 09:00 (really dispatched at 09:15) is scored like an injected one,
+    timed from the drill's start."""
+    from tests.training.conftest import POINT_D, _case
+
+    rec_clock = ManualClock(local(8, 45))
+    rec_ctx = ServiceContext(recording.db, clock=rec_clock)
+    ct, sl = Actor(Role.CALL_TAKER, "c"), Actor(Role.SHIFT_LEADER, "z")
+    e = _case(rec_ctx, "E0101", POINT_D, local(8, 45), [("accept", local(8, 46), ct, None),
+                                                         ("file", local(8, 50), sl, None)])
+    _act(rec_ctx, rec_clock, local(9, 15), e, "assign", Actor(Role.DISPATCHER, "pq_real"), "OF1")
+    url = f"sqlite:///{tmp_path / 'backlog.db'}"
+    info = prepare_drill(recording.url, T0, url, duration=timedelta(hours=1))
+    assert info.injections == 3  # B, C and the waiting E
+    db = Database(make_engine(url))
+    with db.read_session() as s:
+        row = s.scalars(select(DrillInjectionRow).where(DrillInjectionRow.case_id == e)).one()
+    assert row.spec["origin"] == "backlog" and row.truth["assignee"] == "OF1"
+    clock = ManualClock(local(9, 3))
+    ctx = ServiceContext(db, clock=clock)
+    _act(ctx, clock, local(9, 3), e, "assign", Actor(Role.DISPATCHER, "li"), target="OF1")
+    report = score_drill(db)
+    [t] = report.trainees
+    [cs] = t.cases
+    assert cs.case_id == e and cs.trainee == "li"
+    assert cs.response_s == 3 * 60  # 09:00 (drill start) → 09:03
+    assert cs.real_response_s == 15 * 60  # 09:00 → 09:15 in the recording
+    assert cs.sla_met is True  # filed 08:50, dispatch limit 30 min → 09:20
+    assert cs.same_officer_as_real is True and cs.points == 100
+    db.dispose()

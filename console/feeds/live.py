@@ -21,7 +21,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -177,19 +177,27 @@ class LivePositions:
 
 
 class FixFollower:
-    """Database path: fixes the gateway stored (``officer_fixes``) since the last poll, plus each feed's activity."""
+    """Database path: fixes the gateway stored (``officer_fixes``) since the last poll, plus each feed's activity.
+
+    Rows are read with an overlap of ``OVERLAP`` behind the newest ``received_utc`` seen: a gateway stamps
+    ``received_utc`` just before its commit, so a batch committed slightly later than another gateway's newer one
+    would otherwise be skipped. Fixes already delivered (same officer and fix time) are not handed over twice.
+    """
+
+    OVERLAP = timedelta(seconds=5)
 
     def __init__(self, db: Database, health: FeedHealth | None = None) -> None:
         self.db = db
         self.health = health or FeedHealth(CONSOLE_FEEDS)
         self.watermark_utc: datetime | None = None
+        self._delivered: dict[str, datetime] = {}
 
     def poll(self) -> list[LiveFix]:
         """New latest fixes (all of them on the first call); marks the positions feed connected or down."""
         stmt = select(OfficerFixRow.officer_id, OfficerFixRow.lon, OfficerFixRow.lat, OfficerFixRow.ts_utc,
                       OfficerFixRow.heading_deg, OfficerFixRow.received_utc)
         if self.watermark_utc is not None:
-            stmt = stmt.where(OfficerFixRow.received_utc > self.watermark_utc)
+            stmt = stmt.where(OfficerFixRow.received_utc > self.watermark_utc - self.OVERLAP)
         try:
             with self.db.read_session() as s:
                 rows = s.execute(stmt).all()
@@ -202,7 +210,11 @@ class FixFollower:
             received_utc = as_utc(received)
             if self.watermark_utc is None or received_utc > self.watermark_utc:
                 self.watermark_utc = received_utc
-            out.append(LiveFix(str(oid), float(lon), float(lat), as_utc(ts), None if heading is None else float(heading)))
+            fix_ts = as_utc(ts)
+            if self._delivered.get(str(oid)) == fix_ts:
+                continue  # seen in the overlap already
+            self._delivered[str(oid)] = fix_ts
+            out.append(LiveFix(str(oid), float(lon), float(lat), fix_ts, None if heading is None else float(heading)))
         if out and self.watermark_utc is not None:
             self.health.seen("positions", self.watermark_utc, n=len(out))
         return out

@@ -99,6 +99,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
     server = _start_server(port)
     base = f"http://127.0.0.1:{port}"
     rows: list[dict[str, Any]] = []
+    load_start = os.getloadavg()[0]
     try:
         canvas = build_demo_canvas(n_cases=20_000 if quick else 100_000, n_officers=2_500, n_cameras=2_000,
                                    n_workrooms=1_880, n_sensors=1_500, open_cases_only=False)
@@ -201,6 +202,11 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
                      "baseline_name": "raw HTTP first byte, median", "baseline_value": _p(raw_byte, 50),
                      "ratio": f50 / max(1e-9, _p(raw_byte, 50)), "target": ""})
         canvas.close()
+        load_end = os.getloadavg()[0]
+        rows.append({"name": f"machine load average (1 min) at the end, {os.cpu_count()} cores", "value": load_end,
+                     "unit": "", "baseline_name": "at the start", "baseline_value": load_start,
+                     "ratio": load_end / max(1e-9, load_start),
+                     "target": "context: every figure above shares the CPU with this load"})
     finally:
         server.terminate()
         try:

@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO
 
-import av
 import numpy as np
 
 from console.errors import ValidationError
@@ -28,6 +27,8 @@ def _write(out: IO[bytes] | str, renderer: SceneRenderer, start_utc: datetime, s
                               f"clip length must be within 0–{MAX_CLIP_SECONDS:.0f} s: {seconds}")
     if not 1 <= fps <= 60:
         raise ValidationError(f"帧率须在 1–60 之间：{fps}", f"fps must be within 1–60: {fps}")
+    import av  # FFmpeg loads only when a clip is made (the console starts without it)
+
     n = max(1, round(seconds * fps))
     w, h = renderer.size
     rate = round(fps)

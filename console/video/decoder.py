@@ -15,12 +15,15 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import av
 import numpy as np
 import numpy.typing as npt
 
 from console.errors import ValidationError
+
+if TYPE_CHECKING:
+    import av
 
 RGBArray = npt.NDArray[np.uint8]
 MAX_DOWNLOAD_BYTES = 512 * 1024 * 1024
@@ -52,6 +55,8 @@ class ClipDecoder:
     """Random access to the frames of one video file or URL (not thread-safe: one decoder per thread)."""
 
     def __init__(self, source: str | Path) -> None:
+        import av  # FFmpeg loads only when a clip is opened
+
         self.source = str(source)
         try:
             if self.source.startswith(("http://", "https://")):

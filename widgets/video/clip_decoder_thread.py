@@ -54,6 +54,9 @@ class ClipDecoderThread(QThread):
         except DomainError as exc:
             self.failed.emit(exc.message_zh, exc.message_en)
             return
+        except Exception as exc:  # e.g. FFmpeg missing from a stripped bundle: say so, do not kill the thread
+            self.failed.emit(f"无法打开视频：{exc}", f"cannot open video: {exc}")
+            return
         self.info = self._decoder.info
         self.opened.emit(self.info)
         try:

@@ -1,9 +1,10 @@
 """Patrol coverage (巡查覆盖率): the share of each duty grid (责任网格) an officer's track actually covered in a shift.
 
 Method: every duty grid is rasterised once into cells of ``cell_m`` (cell centres on a district-wide lattice in
-EPSG:4549 metres); an officer's fixes of the shift, joined into a line where consecutive fixes are at most
-``max_gap_s`` apart, are buffered by ``buffer_m``; a cell is covered when its centre lies in that buffer. Share =
-covered cells ÷ cells of the grid. Vectorised with shapely 2 (prepared geometry, ``contains_xy``) and numpy.
+EPSG:4549 metres); an officer's fixes of the shift are joined into a line where consecutive fixes are at most
+``max_gap_s`` apart; a cell is covered when its centre lies within ``buffer_m`` of that line. Share = covered cells ÷
+cells of the grid. Vectorised: a numpy lattice pre-selection, then an exact prepared ``shapely.dwithin`` on the few
+candidate cells (bench/bench_duty.py compares it with ``dwithin`` over every cell).
 """
 
 from __future__ import annotations
@@ -81,6 +82,21 @@ class GridCells:
     counts: npt.NDArray[np.int_]
     cell_m: float
     index: dict[str, int] = field(default_factory=dict)
+    sorted_keys: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    sorted_order: npt.NDArray[np.int_] = field(default_factory=lambda: np.zeros(0, dtype=np.int_))
+    off_lattice: npt.NDArray[np.int_] = field(default_factory=lambda: np.zeros(0, dtype=np.int_))
+
+    def __post_init__(self) -> None:
+        """Lattice keys of the cells (centres at (i + ½, j + ½) × cell_m), sorted for lookup."""
+        fi, fj = self.cx / self.cell_m - 0.5, self.cy / self.cell_m - 0.5
+        i, j = np.round(fi).astype(np.int64), np.round(fj).astype(np.int64)
+        on = (np.abs(fi - i) < 1e-6) & (np.abs(fj - j) < 1e-6)
+        keys = _lattice_key(i, j)
+        on_idx = np.flatnonzero(on)
+        order = np.argsort(keys[on_idx], kind="stable")
+        self.sorted_keys = keys[on_idx][order]
+        self.sorted_order = on_idx[order]
+        self.off_lattice = np.flatnonzero(~on)
 
     @staticmethod
     def build(codes: list[str], names: list[str], subdistricts: list[str | None], geoms_m: Any,
@@ -134,17 +150,49 @@ def track_geometry(x_m: FloatArray, y_m: FloatArray, t_s: FloatArray, max_gap_s:
 
 
 def covered_cells(cells: GridCells, track_m: Any, buffer_m: float) -> npt.NDArray[np.bool_]:
-    """Boolean mask over all cells: centre within ``buffer_m`` of the track."""
+    """Boolean mask over all cells: centre within ``buffer_m`` of the track (exact distance to the line).
+
+    Lattice pre-selection: the track is sampled every half cell; only lattice cells whose centre is within
+    ``buffer_m`` + a quarter cell of a sample can qualify (numpy, no geometry), and only those few are tested exactly
+    with ``shapely.dwithin``. Off-lattice cells (one per grid too small for a lattice centre) are tested directly.
+    """
     mask = np.zeros(cells.cx.size, dtype=bool)
     if track_m is None or cells.cx.size == 0:
         return mask
-    area = shapely.buffer(track_m, buffer_m)
-    minx, miny, maxx, maxy = area.bounds
-    cand = np.flatnonzero((cells.cx >= minx) & (cells.cx <= maxx) & (cells.cy >= miny) & (cells.cy <= maxy))
-    if cand.size:
-        shapely.prepare(area)
-        mask[cand] = shapely.contains_xy(area, cells.cx[cand], cells.cy[cand])
+    c = cells.cell_m
+    step = c / 2
+    pts = shapely.get_coordinates(shapely.segmentize(track_m, step))
+    if pts.size == 0:
+        return mask
+    px, py = pts[:, 0], pts[:, 1]
+    i0, j0 = np.floor(px / c).astype(np.int64), np.floor(py / c).astype(np.int64)
+    reach = buffer_m + step / 2
+    r = int(np.ceil(reach / c + 0.5))
+    found: list[npt.NDArray[np.int64]] = []
+    for di in range(-r, r + 1):
+        ci = i0 + di
+        dx2 = ((ci + 0.5) * c - px) ** 2
+        for dj in range(-r, r + 1):
+            cj = j0 + dj
+            near = dx2 + ((cj + 0.5) * c - py) ** 2 <= reach * reach
+            if near.any():
+                found.append(_lattice_key(ci[near], cj[near]))
+    if found and cells.sorted_keys.size:
+        keys = np.unique(np.concatenate(found))
+        pos = np.clip(np.searchsorted(cells.sorted_keys, keys), 0, cells.sorted_keys.size - 1)
+        cand = cells.sorted_order[pos[cells.sorted_keys[pos] == keys]]
+        if cand.size:
+            shapely.prepare(track_m)
+            mask[cand] = shapely.dwithin(track_m, shapely.points(cells.cx[cand], cells.cy[cand]), buffer_m)
+    if cells.off_lattice.size:
+        off = cells.off_lattice
+        mask[off] = shapely.dwithin(track_m, shapely.points(cells.cx[off], cells.cy[off]), buffer_m)
     return mask
+
+
+def _lattice_key(i: npt.NDArray[np.int64], j: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    key: npt.NDArray[np.int64] = (i + (1 << 30)) * (1 << 31) + (j + (1 << 30))
+    return key
 
 
 def shares(cells: GridCells, mask: npt.NDArray[np.bool_]) -> FloatArray:

@@ -209,6 +209,8 @@ class OfficerDetails(QWidget):
 class DetailsPanel(QStackedWidget):
     """Shows a case or an officer; reads through CaseService and the World, never the tables."""
 
+    caseShown = Signal(str)  # after a case is (re)shown: lets feature areas add to the view (widgets/collab)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.placeholder = QLabel(self.tr("在地图或列表中选择案件或队员以查看详情"), self)
@@ -249,6 +251,7 @@ class DetailsPanel(QStackedWidget):
         self.case_view.show_case(case, timeline, actions, self.names())
         self.case_view.update_sla(self.world.cases.get(case_id), self.world.now_utc)
         self.setCurrentWidget(self.case_view)
+        self.caseShown.emit(case_id)
         return True
 
     def show_officer(self, officer_id: str) -> bool:

@@ -15,11 +15,14 @@ from widgets.theme import status_colour
 
 MAX_LINES = 300
 CASE_ROLE = Qt.ItemDataRole.UserRole + 20
+# Collaboration events every seat should notice (console/collab): notices, handoffs, workstation escalations.
+TICKER_COLLAB_ACTIONS = frozenset({"notice_post", "handoff_request", "handoff_accept", "handoff_decline",
+                                   "work_order_open", "work_order_escalate", "work_order_close"})
 
 
 def shows_in_ticker(ev: StoredEvent) -> bool:
     """Case events and alarms; officer status/position chatter and reference-data edits would drown the ticker."""
-    if ev.entity_type == "case":
+    if ev.entity_type == "case" or ev.action in TICKER_COLLAB_ACTIONS:
         return True
     if ev.entity_type == "duty_grid":  # patrol alerts (console/duty/alerts.py)
         return True

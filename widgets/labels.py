@@ -28,7 +28,17 @@ OFFICER_STATUS_ZH: dict[str, str] = {
 }
 POST_ZH: dict[str, str] = {"officer": "队员", "inspector": "监督员", "leader": "队长"}
 ASSET_KIND_ZH: dict[str, str] = {"squad": "中队", "unit": "处置单位", "camera": "摄像头", "workroom": "社区工作室",
-                                 "sensor": "传感器", "workstation": "城运工作站", "duty_grid": "责任网格"}
+                                 "sensor": "传感器", "workstation": "城运工作站", "duty_grid": "责任网格",
+                                 # collaboration (console/collab)
+                                 "note": "备注", "mention": "提及", "handoff": "移交", "notice": "通知",
+                                 "work_order": "工作站工单"}
+# Non-workflow actions of the collaboration area (console/collab).
+COLLAB_ACTIONS_ZH: dict[str, str] = {
+    "note_add": "添加备注", "comment_add": "回复", "mention": "提及", "mention_read": "已读",
+    "handoff_request": "申请移交", "handoff_accept": "接收移交", "handoff_decline": "拒收移交",
+    "notice_post": "发布通知", "notice_withdraw": "撤回通知", "work_order_open": "生成工单",
+    "work_order_escalate": "升级至中队", "work_order_close": "办结", "work_order_sensor_clear": "传感器恢复",
+    "workroom_import": "导入", "sensor_alarm": "报警", "sensor_normal": "恢复正常"}
 
 
 def dtr(text_zh: str) -> str:
@@ -76,7 +86,7 @@ def action_text(action: str) -> str:
         return dtr(spec.label_zh)
     return dtr({"create": "新建", "update": "更新", "status": "状态变更", "move": "位置更新",
                 "sla_overdue": "超期", "grid_unvisited": "长时间无人巡查", "grid_visited": "恢复巡查",
-                "sign_in": "签到", "sign_out": "签退"}.get(action, action))
+                "sign_in": "签到", "sign_out": "签退", **COLLAB_ACTIONS_ZH}.get(action, action))
 
 
 def officer_status_text(status: str | None) -> str:
@@ -136,6 +146,9 @@ def event_line(ev: StoredEvent, names: dict[str, Any] | None = None) -> str:
     label = names.get(ev.entity_id, ev.entity_id)
     status = (ev.after or {}).get("status")
     extra = f"：{officer_status_text(status)}" if ev.entity_type == "officer" and status else ""
+    title = (ev.after or {}).get("title")
+    if title:  # notices and work orders carry a title worth reading in the ticker
+        extra += f"：{title}"
     if ev.entity_type == "duty_grid" and ev.reason:  # the alert's own sentence names the grid and who holds it
         return f"{t} {kind} {label} {action_text(ev.action)}：{ev.reason}"
     return f"{t} {kind} {label} {action_text(ev.action)}{extra}"

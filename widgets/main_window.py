@@ -114,6 +114,9 @@ class MainWindow(QMainWindow):
         from widgets.duty.hook import install_duty
 
         self.duty_ui = install_duty(self)  # 勤务 menu: roster calendar, personnel, patrol coverage layer
+        from widgets.collab.hook import install_collab
+
+        self.collab_ui = install_collab(self)  # notice bar, handover, workrooms, workstations, case notes
         self._build_status_bar()
         self._build_shortcuts()
         self._wire()

@@ -274,7 +274,7 @@ def _create_reference(w: CaseWriter, geo: GeoContext, world: DemoWorld, options:
             "name": f"{(located.community_name or '社区').replace('（示意）', '')}城管社区工作室",
             "community_code": ccode, "subdistrict_code": located.subdistrict_code,
             "lon": float(lon1[0]), "lat": float(lat1[0]), "status": "open", "opening_hours": "周一至周五 09:00-17:00",
-            "contact_officer": None,
+            "contact_officer": _contact(w, world, located.subdistrict_code, i),
         }, admin, ts_utc=start)
 
     # Huayang Road pilot: a city-operations workstation in each of its neighbourhood committees, with IoT sensors.
@@ -297,6 +297,15 @@ def _create_reference(w: CaseWriter, geo: GeoContext, world: DemoWorld, options:
                 "subdistrict_code": "310105001000", "lon": float(lon_s[j]), "lat": float(lat_s[j]),
                 "status": "normal", "sensor_kind": kind, "threshold": threshold,
             }, admin, ts_utc=start)
+
+
+def _contact(w: CaseWriter, world: DemoWorld, subdistrict_code: str | None, i: int) -> str | None:
+    """A workroom's contact officer (联系人): one of its subdistrict's inspectors, in turn."""
+    pool = world.inspectors_by_subdistrict.get(str(subdistrict_code), [])
+    if not pool:
+        return None
+    iid = pool[i % len(pool)]
+    return f"{(w.state('officer', iid) or {}).get('name', iid)}（{iid}）"
 
 
 # ---------------------------------------------------------------------------------------------- history script

@@ -131,6 +131,9 @@ class Simulator:
         self._next_roster_tick: datetime | None = None
         self._next_alert_check: datetime | None = None
         self._cells: GridCells | None = None
+        from console.collab.sim_sensors import WorkstationSim  # Huayang sensors and the workstation check
+
+        self.workstations = WorkstationSim(self.ctx)
 
     def _roster_tick(self, w: CaseWriter, now: datetime) -> None:
         """Once a simulated minute, officers follow the roster (console/duty): on at the start of their shift (and
@@ -178,6 +181,10 @@ class Simulator:
                      "accuracy_m": 8.0, "speed_kmh": None, "heading_deg": float(math.degrees(self.heading[i]) % 360)}
                     for i, oid in enumerate(self.ids) if self.status[i] != "off_duty"])
             result.events_written = len(w.flush())
+        try:
+            self.workstations.tick(dt, now)
+        except DomainError as exc:
+            self.on_error(str(exc))
         if moved.size:
             lon, lat = xy_m_to_lonlat_wgs84(self.x[moved], self.y[moved])
             result.officer_ids = [self.ids[i] for i in moved]

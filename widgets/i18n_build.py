@@ -34,6 +34,9 @@ def domain_strings() -> list[tuple[str, str]]:
     labels += list(OFFICER_STATUS_ZH.values()) + list(POST_ZH.values()) + list(ASSET_KIND_ZH.values())
     labels += ["长时间无人巡查", "恢复巡查", "签到", "签退"]  # duty actions (widgets/labels.py action_text)
     labels += ["新建", "更新", "状态变更", "位置更新", "超期", "队员", "案件", "街道", "社区", "网格", "地铁站", "地标"]
+    from widgets.labels import COLLAB_ACTIONS_ZH
+
+    labels += list(COLLAB_ACTIONS_ZH.values())
     labels += ["连接数据库…", "升级数据库结构…", "首次运行：生成长宁区演示数据…", "加载地理底图…", "加载案件与队员…",
                "加载完成"]
     try:

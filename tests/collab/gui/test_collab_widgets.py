@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.widgets.conftest import FIXED_NOW_UTC, db_url, isolated_settings, loaded, seeded_db_file, window  # noqa: F401
+from tests.widgets.conftest import FIXED_NOW_UTC
 
 pytestmark = pytest.mark.gui
 

@@ -171,6 +171,91 @@
     </message>
 </context>
 <context>
+    <name>CaseNotesPanel</name>
+    <message>
+        <location filename="../../widgets/collab/notes_panel.py" line="47" />
+        <source>备注与协同</source>
+        <translation>Notes and collaboration</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/notes_panel.py" line="55" />
+        <source>写备注，@中队/@队员/@用户 通知对方（回车发送）</source>
+        <translation>Write a note; @squad/@officer/@user to notify them (Enter sends)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/notes_panel.py" line="57" />
+        <location filename="../../widgets/collab/notes_panel.py" line="123" />
+        <source>附件…</source>
+        <translation>Attach…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/notes_panel.py" line="59" />
+        <source>发送</source>
+        <translation>Send</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/notes_panel.py" line="62" />
+        <source>申请移交…</source>
+        <translation>Request handoff…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/notes_panel.py" line="65" />
+        <source>接收移交</source>
+        <translation>Accept handoff</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/notes_panel.py" line="68" />
+        <source>拒收…</source>
+        <translation>Decline…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/notes_panel.py" line="118" />
+        <source>待接收移交：%1 → %2</source>
+        <translation>Pending handoff: %1 → %2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/notes_panel.py" line="123" />
+        <source>附件（%1）</source>
+        <translation>Attachments (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/notes_panel.py" line="157" />
+        <source>选择附件</source>
+        <translation>Choose attachments</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/notes_panel.py" line="158" />
+        <source>图片、PDF、文本、视频 (*.jpg *.jpeg *.png *.pdf *.txt *.mp4)</source>
+        <translation>Images, PDF, text, video (*.jpg *.jpeg *.png *.pdf *.txt *.mp4)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/notes_panel.py" line="165" />
+        <location filename="../../widgets/collab/notes_panel.py" line="168" />
+        <source>申请移交</source>
+        <translation>Request handoff</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/notes_panel.py" line="165" />
+        <source>移交给（中队或处置单位编号，如 SQ005、U-GREEN）：</source>
+        <translation>Hand off to (squad or unit id, e.g. SQ005, U-GREEN):</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/notes_panel.py" line="168" />
+        <source>移交理由：</source>
+        <translation>Reason for the handoff:</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/notes_panel.py" line="188" />
+        <source>拒收移交</source>
+        <translation>Decline handoff</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/notes_panel.py" line="188" />
+        <source>拒收理由：</source>
+        <translation>Reason for declining:</translation>
+    </message>
+</context>
+<context>
     <name>CaseQueue</name>
     <message>
         <location filename="../../widgets/case_queue.py" line="41" />
@@ -228,7 +313,7 @@
     <message>
         <location filename="../../widgets/case_model.py" line="149" />
         <source>案件编号</source>
-        <translation>Case id</translation>
+        <translation>Case no.</translation>
     </message>
     <message>
         <location filename="../../widgets/case_model.py" line="149" />
@@ -533,7 +618,7 @@
 <context>
     <name>DetailsPanel</name>
     <message>
-        <location filename="../../widgets/details_panel.py" line="214" />
+        <location filename="../../widgets/details_panel.py" line="216" />
         <source>在地图或列表中选择案件或队员以查看详情</source>
         <translation>Select a case or an officer on the map or in a list to see details</translation>
     </message>
@@ -718,6 +803,115 @@
     </message>
 </context>
 <context>
+    <name>HandoverWindow</name>
+    <message>
+        <location filename="../../widgets/collab/handover_window.py" line="55" />
+        <source>交接班摘要</source>
+        <translation>Shift handover</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/handover_window.py" line="69" />
+        <location filename="../../widgets/collab/handover_window.py" line="88" />
+        <source>正在生成…</source>
+        <translation>Generating…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/handover_window.py" line="72" />
+        <source>导出 PDF…</source>
+        <translation>Export PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/handover_window.py" line="76" />
+        <source>接班班次</source>
+        <translation>Incoming shift</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/handover_window.py" line="98" />
+        <source>在办 %1 件 · 已超时 %2 · 本班将超时 %3 · 督办 %4 · 挂账 %5 · 待接收移交 %6 · 工作站升级 %7</source>
+        <translation>Open %1 · overdue %2 · will breach this shift %3 · supervised %4 · hung %5 · pending handoffs %6 · escalated workstation orders %7</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/handover_window.py" line="103" />
+        <source>本班将超时</source>
+        <translation>Will breach this shift</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/handover_window.py" line="103" />
+        <source>已超时</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/handover_window.py" line="104" />
+        <source>督办</source>
+        <translation>Supervised</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/handover_window.py" line="104" />
+        <source>挂账</source>
+        <translation>Hung</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/handover_window.py" line="105" />
+        <source>在办</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/handover_window.py" line="109" />
+        <source>待接收移交（%1）</source>
+        <translation>Pending handoffs (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/handover_window.py" line="112" />
+        <source>工作站升级（%1）</source>
+        <translation>Workstation escalations (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/handover_window.py" line="115" />
+        <source>案件编号</source>
+        <translation>Case no.</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/handover_window.py" line="115" />
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/handover_window.py" line="115" />
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/handover_window.py" line="115" />
+        <source>街道</source>
+        <translation>Subdistrict</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/handover_window.py" line="115" />
+        <source>承办</source>
+        <translation>Holder</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/handover_window.py" line="115" />
+        <source>期限</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/handover_window.py" line="116" />
+        <source>标记</source>
+        <translation>Flag</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/handover_window.py" line="125" />
+        <source>上一班新增</source>
+        <translation>new last shift</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/handover_window.py" line="146" />
+        <source>导出交接班摘要</source>
+        <translation>Export handover digest</translation>
+    </message>
+</context>
+<context>
     <name>LiveView</name>
     <message>
         <location filename="../../widgets/video/live_view.py" line="30" />
@@ -765,177 +959,195 @@
     <name>MainWindow</name>
     <message>
         <location filename="../../widgets/main_window.py" line="98" />
-        <location filename="../../widgets/main_window.py" line="132" />
+        <location filename="../../widgets/main_window.py" line="135" />
         <source>长宁区城管指挥调度台</source>
         <translation>Changning Urban Management Dispatch Console</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="128" />
+        <location filename="../../widgets/main_window.py" line="131" />
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="137" />
+        <location filename="../../widgets/main_window.py" line="140" />
         <source>搜索：案件编号、队员、网格、街道/社区、地铁站（Ctrl+F）</source>
         <translation>Search: case id, officer, grid, subdistrict/community, metro station (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="149" />
+        <location filename="../../widgets/main_window.py" line="152" />
         <source>全区</source>
         <translation>District</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="151" />
+        <location filename="../../widgets/main_window.py" line="154" />
         <source>显示长宁全区（Ctrl+H）</source>
         <translation>Show the whole district (Ctrl+H)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="158" />
+        <location filename="../../widgets/main_window.py" line="161" />
         <source>当前岗位</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="180" />
-        <location filename="../../widgets/main_window.py" line="232" />
+        <location filename="../../widgets/main_window.py" line="183" />
+        <location filename="../../widgets/main_window.py" line="235" />
         <source>案件队列</source>
         <translation>Case queue</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="181" />
+        <location filename="../../widgets/main_window.py" line="184" />
         <source>详情</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="184" />
+        <location filename="../../widgets/main_window.py" line="187" />
         <source>加载中…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="186" />
-        <location filename="../../widgets/main_window.py" line="306" />
+        <location filename="../../widgets/main_window.py" line="189" />
+        <location filename="../../widgets/main_window.py" line="309" />
         <source>队员</source>
-        <translation>Officers</translation>
+        <translation>Officer</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="187" />
+        <location filename="../../widgets/main_window.py" line="190" />
         <source>图层</source>
         <translation>Layers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="188" />
+        <location filename="../../widgets/main_window.py" line="191" />
         <source>队员与图层</source>
         <translation>Officers and layers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="190" />
+        <location filename="../../widgets/main_window.py" line="193" />
         <source>事件动态</source>
         <translation>Event ticker</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="215" />
+        <location filename="../../widgets/main_window.py" line="218" />
         <source>正在启动…</source>
         <translation>Starting…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="228" />
+        <location filename="../../widgets/main_window.py" line="231" />
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="236" />
+        <location filename="../../widgets/main_window.py" line="239" />
         <source>仅看超期</source>
         <translation>Overdue only</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="282" />
+        <location filename="../../widgets/main_window.py" line="285" />
         <source>加载失败：%1</source>
         <translation>Loading failed: %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="284" />
+        <location filename="../../widgets/main_window.py" line="287" />
         <source>数据库：异常</source>
         <translation>Database: error</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="342" />
+        <location filename="../../widgets/main_window.py" line="345" />
         <source>已加载：案件 %1 件（在办 %2），队员 %3 人</source>
         <translation>Loaded: %1 cases (%2 open), %3 officers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="500" />
+        <location filename="../../widgets/main_window.py" line="503" />
         <source>未找到：%1</source>
         <translation>Not found: %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="537" />
+        <location filename="../../widgets/main_window.py" line="540" />
         <source>回放模式只读，不能执行操作</source>
         <translation>Replay is read-only: actions cannot be run</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="553" />
+        <location filename="../../widgets/main_window.py" line="556" />
         <source>当前岗位对该案件没有此操作</source>
         <translation>Your role has no such action on this case</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="559" />
+        <location filename="../../widgets/main_window.py" line="562" />
         <source>已执行“%1”：%2</source>
         <translation>Done “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="567" />
+        <location filename="../../widgets/main_window.py" line="570" />
         <source>“%1”未执行：%2</source>
         <translation>“%1” refused: %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="604" />
+        <location filename="../../widgets/main_window.py" line="607" />
         <source>北京时间</source>
         <translation>CST</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="609" />
+        <location filename="../../widgets/main_window.py" line="612" />
         <source>数据源：异常 %1</source>
         <translation>Feed: error %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="612" />
+        <location filename="../../widgets/main_window.py" line="615" />
         <source>数据源：未连接</source>
         <translation>Feed: not connected</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="615" />
+        <location filename="../../widgets/main_window.py" line="618" />
         <source>数据源：模拟器启动中</source>
         <translation>Feed: simulator starting</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="617" />
-        <location filename="../../widgets/main_window.py" line="625" />
+        <location filename="../../widgets/main_window.py" line="620" />
+        <location filename="../../widgets/main_window.py" line="628" />
         <source>正常</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="617" />
+        <location filename="../../widgets/main_window.py" line="620" />
         <source>延迟 %1 秒</source>
         <translation>%1 s behind</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="619" />
+        <location filename="../../widgets/main_window.py" line="622" />
         <source>数据源：模拟器 ×%1 %2</source>
         <translation>Feed: simulator ×%1 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="625" />
+        <location filename="../../widgets/main_window.py" line="628" />
         <source>数据库：%1 %2</source>
         <translation>Database: %1 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="625" />
+        <location filename="../../widgets/main_window.py" line="628" />
         <source>异常</source>
         <translation>error</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="628" />
+        <location filename="../../widgets/main_window.py" line="631" />
         <source>用户：%1（%2）</source>
         <translation>User: %1 (%2)</translation>
+    </message>
+</context>
+<context>
+    <name>NoticeBar</name>
+    <message>
+        <location filename="../../widgets/collab/notice_bar.py" line="42" />
+        <source>发布通知…</source>
+        <translation>Post notice…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/notice_bar.py" line="57" />
+        <source>暂无全员通知</source>
+        <translation>No notices</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/notice_bar.py" line="68" />
+        <source>另有 %1 条</source>
+        <translation>%1 more</translation>
     </message>
 </context>
 <context>
@@ -1088,7 +1300,7 @@
     <message>
         <location filename="../../widgets/recommend_panel.py" line="53" />
         <source>队员</source>
-        <translation>Officers</translation>
+        <translation>Officer</translation>
     </message>
     <message>
         <location filename="../../widgets/recommend_panel.py" line="53" />
@@ -1420,6 +1632,231 @@
     </message>
 </context>
 <context>
+    <name>WorkroomPanel</name>
+    <message>
+        <location filename="../../widgets/collab/workroom_panel.py" line="33" />
+        <source>社区工作室</source>
+        <translation>Workrooms</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workroom_panel.py" line="43" />
+        <source>筛选：编号、名称、街道、联系人</source>
+        <translation>Filter: id, name, subdistrict, contact</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workroom_panel.py" line="45" />
+        <source>编号</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workroom_panel.py" line="45" />
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workroom_panel.py" line="45" />
+        <source>街道</source>
+        <translation>Subdistrict</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workroom_panel.py" line="45" />
+        <source>联系人</source>
+        <translation>Contact</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workroom_panel.py" line="45" />
+        <source>开放时间</source>
+        <translation>Opening hours</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workroom_panel.py" line="46" />
+        <source>诉件</source>
+        <translation>Complaints</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workroom_panel.py" line="46" />
+        <source>在办</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workroom_panel.py" line="70" />
+        <source>选择一个社区工作室</source>
+        <translation>Select a workroom</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workroom_panel.py" line="76" />
+        <source>案件编号</source>
+        <translation>Case no.</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workroom_panel.py" line="76" />
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workroom_panel.py" line="76" />
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workroom_panel.py" line="76" />
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+</context>
+<context>
+    <name>WorkstationView</name>
+    <message>
+        <location filename="../../widgets/collab/workstation_view.py" line="47" />
+        <source>城运工作站 · 华阳路街道</source>
+        <translation>Workstations · Huayang Road</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workstation_view.py" line="60" />
+        <location filename="../../widgets/collab/workstation_view.py" line="62" />
+        <source>传感器</source>
+        <translation>Sensor</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workstation_view.py" line="60" />
+        <source>类型</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workstation_view.py" line="60" />
+        <source>当前读数</source>
+        <translation>Reading</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workstation_view.py" line="60" />
+        <source>阈值</source>
+        <translation>Threshold</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workstation_view.py" line="61" />
+        <location filename="../../widgets/collab/workstation_view.py" line="62" />
+        <location filename="../../widgets/collab/workstation_view.py" line="65" />
+        <location filename="../../widgets/collab/workstation_view.py" line="66" />
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workstation_view.py" line="61" />
+        <source>读数时间</source>
+        <translation>Read at</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workstation_view.py" line="62" />
+        <source>工单</source>
+        <translation>Order</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workstation_view.py" line="62" />
+        <source>层级</source>
+        <translation>Level</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workstation_view.py" line="62" />
+        <source>生成</source>
+        <translation>Opened</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workstation_view.py" line="63" />
+        <source>升级时限/升级至</source>
+        <translation>Escalates at / to</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workstation_view.py" line="63" />
+        <source>案件</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workstation_view.py" line="65" />
+        <source>队员</source>
+        <translation>Officer</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workstation_view.py" line="65" />
+        <source>岗位</source>
+        <translation>Post</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workstation_view.py" line="66" />
+        <source>摄像头</source>
+        <translation>Camera</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workstation_view.py" line="67" />
+        <source>就地办结所选工单…</source>
+        <translation>Close selected order locally…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workstation_view.py" line="73" />
+        <source>居委工作站</source>
+        <translation>Committee workstation</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workstation_view.py" line="76" />
+        <source>物联感知</source>
+        <translation>IoT sensors</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workstation_view.py" line="77" />
+        <source>在岗人员</source>
+        <translation>Staff on duty</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workstation_view.py" line="80" />
+        <source>工单（先由工作站就地处置，超时升级至中队）</source>
+        <translation>Work orders (handled locally first, escalated to the squad when late)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workstation_view.py" line="81" />
+        <source>周边摄像头</source>
+        <translation>Cameras nearby</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workstation_view.py" line="117" />
+        <source>%1 · 传感器 %2 个（报警 %3）· 在办工单 %4（已升级 %5）· 在岗 %6 人 · 摄像头 %7 路</source>
+        <translation>%1 · %2 sensors (%3 in alarm) · %4 open orders (%5 escalated) · %6 staff on duty · %7 cameras</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workstation_view.py" line="124" />
+        <source>报警</source>
+        <translation>Alarm</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workstation_view.py" line="124" />
+        <source>正常</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workstation_view.py" line="127" />
+        <source>在办</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workstation_view.py" line="127" />
+        <source>已办结</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workstation_view.py" line="163" />
+        <source>先选择一条工单</source>
+        <translation>Select an order first</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workstation_view.py" line="166" />
+        <source>就地办结</source>
+        <translation>Close locally</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workstation_view.py" line="166" />
+        <source>处理情况：</source>
+        <translation>What was done:</translation>
+    </message>
+</context>
+<context>
     <name>domain</name>
     <message>
         <location filename="../../widgets/_domain_strings.py" line="6" />
@@ -1494,7 +1931,7 @@
     <message>
         <location filename="../../widgets/_domain_strings.py" line="20" />
         <source>社区工作室</source>
-        <translation>Community workroom</translation>
+        <translation>Workrooms</translation>
     </message>
     <message>
         <location filename="../../widgets/_domain_strings.py" line="21" />
@@ -1509,7 +1946,7 @@
     <message>
         <location filename="../../widgets/_domain_strings.py" line="23" />
         <source>物联感知</source>
-        <translation>IoT sensor</translation>
+        <translation>IoT sensors</translation>
     </message>
     <message>
         <location filename="../../widgets/_domain_strings.py" line="24" />
@@ -1704,7 +2141,7 @@
     <message>
         <location filename="../../widgets/_domain_strings.py" line="62" />
         <source>督办</source>
-        <translation>Supervise</translation>
+        <translation>Supervised</translation>
     </message>
     <message>
         <location filename="../../widgets/_domain_strings.py" line="63" />
@@ -1759,7 +2196,7 @@
     <message>
         <location filename="../../widgets/_domain_strings.py" line="73" />
         <source>队员</source>
-        <translation>Officers</translation>
+        <translation>Officer</translation>
     </message>
     <message>
         <location filename="../../widgets/_domain_strings.py" line="74" />
@@ -1784,7 +2221,7 @@
     <message>
         <location filename="../../widgets/_domain_strings.py" line="78" />
         <source>城运工作站</source>
-        <translation>Workstation</translation>
+        <translation>Workstations</translation>
     </message>
     <message>
         <location filename="../../widgets/_domain_strings.py" line="79" />
@@ -1793,156 +2230,251 @@
     </message>
     <message>
         <location filename="../../widgets/_domain_strings.py" line="80" />
+        <source>提及</source>
+        <translation>Mention</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="81" />
+        <source>移交</source>
+        <translation>Handoff</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="82" />
+        <source>通知</source>
+        <translation>Notice</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="83" />
+        <source>工作站工单</source>
+        <translation>Workstation order</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="84" />
         <source>长时间无人巡查</source>
         <translation>unvisited too long</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="81" />
+        <location filename="../../widgets/_domain_strings.py" line="85" />
         <source>恢复巡查</source>
         <translation>visited again</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="82" />
+        <location filename="../../widgets/_domain_strings.py" line="86" />
         <source>签到</source>
         <translation>signed in</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="83" />
+        <location filename="../../widgets/_domain_strings.py" line="87" />
         <source>签退</source>
         <translation>signed out</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="84" />
+        <location filename="../../widgets/_domain_strings.py" line="88" />
         <source>新建</source>
         <translation>Created</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="85" />
+        <location filename="../../widgets/_domain_strings.py" line="89" />
         <source>更新</source>
         <translation>Updated</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="86" />
+        <location filename="../../widgets/_domain_strings.py" line="90" />
         <source>状态变更</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="87" />
+        <location filename="../../widgets/_domain_strings.py" line="91" />
         <source>位置更新</source>
         <translation>Position</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="88" />
+        <location filename="../../widgets/_domain_strings.py" line="92" />
         <source>超期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="89" />
+        <location filename="../../widgets/_domain_strings.py" line="93" />
         <source>案件</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="90" />
+        <location filename="../../widgets/_domain_strings.py" line="94" />
         <source>街道</source>
         <translation>Subdistrict</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="91" />
+        <location filename="../../widgets/_domain_strings.py" line="95" />
         <source>社区</source>
         <translation>Community</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="92" />
+        <location filename="../../widgets/_domain_strings.py" line="96" />
         <source>网格</source>
         <translation>Grid</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="93" />
+        <location filename="../../widgets/_domain_strings.py" line="97" />
         <source>地铁站</source>
         <translation>Metro station</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="94" />
+        <location filename="../../widgets/_domain_strings.py" line="98" />
         <source>地标</source>
         <translation>Landmark</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="95" />
+        <location filename="../../widgets/_domain_strings.py" line="99" />
+        <source>添加备注</source>
+        <translation>note added</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="100" />
+        <source>回复</source>
+        <translation>replied</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="101" />
+        <source>已读</source>
+        <translation>read</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="102" />
+        <source>申请移交</source>
+        <translation>Request handoff</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="103" />
+        <source>接收移交</source>
+        <translation>Accept handoff</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="104" />
+        <source>拒收移交</source>
+        <translation>Decline handoff</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="105" />
+        <source>发布通知</source>
+        <translation>Post notice</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="106" />
+        <source>撤回通知</source>
+        <translation>notice withdrawn</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="107" />
+        <source>生成工单</source>
+        <translation>order opened</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="108" />
+        <source>升级至中队</source>
+        <translation>escalated to the squad</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="109" />
+        <source>办结</source>
+        <translation>closed</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="110" />
+        <source>传感器恢复</source>
+        <translation>sensor cleared</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="111" />
+        <source>导入</source>
+        <translation>imported</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="112" />
+        <source>报警</source>
+        <translation>Alarm</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="113" />
+        <source>恢复正常</source>
+        <translation>back to normal</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/_domain_strings.py" line="114" />
         <source>连接数据库…</source>
         <translation>Connecting to the database…</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="96" />
+        <location filename="../../widgets/_domain_strings.py" line="115" />
         <source>升级数据库结构…</source>
         <translation>Upgrading the schema…</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="97" />
+        <location filename="../../widgets/_domain_strings.py" line="116" />
         <source>首次运行：生成长宁区演示数据…</source>
         <translation>First run: building the Changning demo world…</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="98" />
+        <location filename="../../widgets/_domain_strings.py" line="117" />
         <source>加载地理底图…</source>
         <translation>Loading the geography…</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="99" />
+        <location filename="../../widgets/_domain_strings.py" line="118" />
         <source>加载案件与队员…</source>
         <translation>Loading cases and officers…</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="100" />
+        <location filename="../../widgets/_domain_strings.py" line="119" />
         <source>加载完成</source>
         <translation>Loaded</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="101" />
+        <location filename="../../widgets/_domain_strings.py" line="120" />
         <source>公用设施</source>
         <translation>Public facilities</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="102" />
+        <location filename="../../widgets/_domain_strings.py" line="121" />
         <source>其他设施</source>
         <translation>Other facilities</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="103" />
+        <location filename="../../widgets/_domain_strings.py" line="122" />
         <source>园林绿化</source>
         <translation>Landscaping</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="104" />
+        <location filename="../../widgets/_domain_strings.py" line="123" />
         <source>宣传广告</source>
         <translation>Advertising</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="105" />
+        <location filename="../../widgets/_domain_strings.py" line="124" />
         <source>市容环境</source>
         <translation>City appearance</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="106" />
+        <location filename="../../widgets/_domain_strings.py" line="125" />
         <source>房屋土地</source>
         <translation>Buildings and land</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="107" />
+        <location filename="../../widgets/_domain_strings.py" line="126" />
         <source>施工管理</source>
         <translation>Construction</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="108" />
+        <location filename="../../widgets/_domain_strings.py" line="127" />
         <source>突发事件</source>
         <translation>Emergencies</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="109" />
+        <location filename="../../widgets/_domain_strings.py" line="128" />
         <source>街面秩序</source>
         <translation>Street order</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="110" />
+        <location filename="../../widgets/_domain_strings.py" line="129" />
         <source>道路交通</source>
         <translation>Roads and traffic</translation>
     </message>
@@ -1950,22 +2482,22 @@
 <context>
     <name>labels</name>
     <message>
-        <location filename="../../widgets/labels.py" line="110" />
+        <location filename="../../widgets/labels.py" line="120" />
         <source>超期 %1</source>
         <translation>overdue %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="125" />
+        <location filename="../../widgets/labels.py" line="135" />
         <source>%1 新案件 %2：%3（%4）%5</source>
         <translation>%1 new case %2: %3 (%4) %5</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="127" />
+        <location filename="../../widgets/labels.py" line="137" />
         <source>%1 %2 对案件 %3 执行“%4”</source>
         <translation>%1 %2: “%4” on case %3</translation>
     </message>
     <message>
-        <location filename="../../widgets/labels.py" line="133" />
+        <location filename="../../widgets/labels.py" line="143" />
         <source>，原因：%1</source>
         <translation>; reason: %1</translation>
     </message>
@@ -1973,82 +2505,82 @@
 <context>
     <name>layers</name>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="111" />
+        <location filename="../../widgets/_domain_strings.py" line="130" />
         <source>周边区</source>
         <translation>Neighbouring districts</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="112" />
+        <location filename="../../widgets/_domain_strings.py" line="131" />
         <source>长宁区</source>
         <translation>Changning District</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="113" />
+        <location filename="../../widgets/_domain_strings.py" line="132" />
         <source>单元网格</source>
         <translation>Unit grids</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="114" />
+        <location filename="../../widgets/_domain_strings.py" line="133" />
         <source>社区</source>
         <translation>Community</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="115" />
+        <location filename="../../widgets/_domain_strings.py" line="134" />
         <source>道路</source>
         <translation>Roads</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="116" />
+        <location filename="../../widgets/_domain_strings.py" line="135" />
         <source>地铁线路</source>
         <translation>Metro lines</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="117" />
+        <location filename="../../widgets/_domain_strings.py" line="136" />
         <source>街道（镇）</source>
         <translation>Subdistricts</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="118" />
+        <location filename="../../widgets/_domain_strings.py" line="137" />
         <source>社区工作室</source>
-        <translation>Community workroom</translation>
+        <translation>Workrooms</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="119" />
+        <location filename="../../widgets/_domain_strings.py" line="138" />
         <source>摄像头</source>
         <translation>Camera</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="120" />
+        <location filename="../../widgets/_domain_strings.py" line="139" />
         <source>物联传感器</source>
         <translation>IoT sensors</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="121" />
+        <location filename="../../widgets/_domain_strings.py" line="140" />
         <source>已结案件</source>
         <translation>Closed cases</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="122" />
+        <location filename="../../widgets/_domain_strings.py" line="141" />
         <source>在办案件</source>
         <translation>Open cases</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="123" />
+        <location filename="../../widgets/_domain_strings.py" line="142" />
         <source>执法队员</source>
         <translation>Officers</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="124" />
+        <location filename="../../widgets/_domain_strings.py" line="143" />
         <source>地铁站</source>
         <translation>Metro station</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="125" />
+        <location filename="../../widgets/_domain_strings.py" line="144" />
         <source>责任网格</source>
         <translation>Duty grid</translation>
     </message>
     <message>
-        <location filename="../../widgets/_domain_strings.py" line="126" />
+        <location filename="../../widgets/_domain_strings.py" line="145" />
         <source>水系</source>
         <translation>Water</translation>
     </message>
@@ -2097,6 +2629,36 @@
     </message>
 </context>
 <context>
+    <name>self.window</name>
+    <message>
+        <location filename="../../widgets/collab/hook.py" line="145" />
+        <source>我的提及</source>
+        <translation>My mentions</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/hook.py" line="146" />
+        <source>没有未读的提及</source>
+        <translation>No unread mentions</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/hook.py" line="153" />
+        <location filename="../../widgets/collab/hook.py" line="156" />
+        <location filename="../../widgets/collab/hook.py" line="162" />
+        <source>发布通知</source>
+        <translation>Post notice</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/hook.py" line="154" />
+        <source>当前岗位无权发布全员通知</source>
+        <translation>Your post may not post notices to all seats</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/hook.py" line="156" />
+        <source>通知内容（全体席位可见）：</source>
+        <translation>Notice (shown on every seat):</translation>
+    </message>
+</context>
+<context>
     <name>window</name>
     <message>
         <location filename="../../widgets/replay/clips.py" line="61" />
@@ -2112,6 +2674,36 @@
         <location filename="../../widgets/video/video_ui.py" line="105" />
         <source>打开视频墙（2×2 / 3×3，实时或同步回放）</source>
         <translation>Open the video wall (2×2 / 3×3, live or synchronised playback)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/hook.py" line="37" />
+        <source>协同办公</source>
+        <translation>Collaboration</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/hook.py" line="43" />
+        <source>交接班摘要</source>
+        <translation>Shift handover</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/hook.py" line="44" />
+        <source>社区工作室</source>
+        <translation>Workrooms</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/hook.py" line="45" />
+        <source>城运工作站</source>
+        <translation>Workstations</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/hook.py" line="46" />
+        <source>我的提及</source>
+        <translation>My mentions</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/hook.py" line="47" />
+        <source>发布通知…</source>
+        <translation>Post notice…</translation>
     </message>
 </context>
 </TS>

@@ -32,6 +32,7 @@ from console.storage.models_collab import HandoffRow, WorkOrderRow
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 CLOSED = (CaseStatus.CLOSED.value, CaseStatus.VOIDED.value)
+HUNG = CaseStatus.HUNG.value
 
 
 @dataclass(frozen=True)
@@ -160,10 +161,9 @@ def case_deadline(case: dict[str, Any]) -> datetime | None:
     return _ts(case.get("step_deadline_utc")) or _ts(case.get("disposal_deadline_utc"))
 
 
-def _item(case: dict[str, Any], flag: str | None = None) -> DigestItem:
-    deadline = case_deadline(case)
+def _item(case: dict[str, Any], deadline: datetime | None, flag: str | None = None) -> DigestItem:
     return DigestItem(str(case["id"]), str(case["status"]), str(case.get("category_code") or ""),
-                      case.get("subdistrict_name"), case.get("assignee"), None if deadline is None else iso_utc(deadline),
+                      case.get("subdistrict_name"), case.get("assignee"), None if deadline is None else deadline.isoformat(),
                       (case.get("description") or None), flag)
 
 
@@ -182,17 +182,18 @@ def build_digest(cases: Iterable[dict[str, Any]], window: ShiftWindow, *, genera
         status = str(case["status"])
         if status in CLOSED:
             continue
-        if status == CaseStatus.HUNG.value:
-            d.hung.append(_item(case))
+        deadline = case_deadline(case)  # parsed once; one item object shared by the lists
+        item = _item(case, deadline)
+        if status == HUNG:
+            d.hung.append(item)
         else:
-            d.open_cases.append(_item(case))
-            deadline = case_deadline(case)
+            d.open_cases.append(item)
             if bool(case.get("overdue")) or (deadline is not None and deadline < window.start_utc):
-                d.overdue.append(_item(case))
+                d.overdue.append(item)
             elif deadline is not None and deadline < window.end_utc:
-                d.breach_next_shift.append(_item(case))
+                d.breach_next_shift.append(item)
         if case.get("supervised"):
-            d.escalated.append(_item(case, "new" if case["id"] in supervised_recently else None))
+            d.escalated.append(_item(case, deadline, "new") if case["id"] in supervised_recently else item)
     d.open_cases = _by_deadline(d.open_cases)
     d.overdue = _by_deadline(d.overdue)
     d.breach_next_shift = _by_deadline(d.breach_next_shift)

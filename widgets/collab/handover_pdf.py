@@ -6,7 +6,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QMarginsF
-from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
+from PySide6.QtGui import QColor, QPageLayout, QPageSize, QPainter, QPdfWriter
 
 from console.collab.handover import DigestItem, HandoverDigest
 from console.domain.enums import CaseStatus
@@ -15,6 +15,7 @@ from widgets.report_pdf import DPI, MUTED, RED, _app, _Doc
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 MAX_ROWS = 60
+AMBER = QColor("#a86400")
 
 
 def _local(iso: str | None) -> str:
@@ -70,7 +71,7 @@ def write_handover_pdf(digest: HandoverDigest, out: Path, taxonomy: Taxonomy | N
         by_sub = "　".join(f"{k} {v}" for k, v in digest.open_by_subdistrict())
         doc.text(f"在办分布：{by_sub or '无'}", 17, colour=MUTED)
         sections = [
-            ("一、本班将超时（按期限）", digest.breach_next_shift, RED),
+            ("一、本班将超时（按期限）", digest.breach_next_shift, AMBER),
             ("二、已超时未结", digest.overdue, RED),
             ("三、督办案件（“新”为上一班新增）", digest.escalated, None),
             ("四、挂账案件", digest.hung, None),

@@ -48,8 +48,8 @@ class CaseNotesPanel(QWidget):
         self.header.setStyleSheet("font-weight: bold;")
         self.thread = QTextBrowser(self)
         self.thread.setObjectName("collab_thread")
-        self.thread.setMinimumHeight(70)
-        self.thread.setMaximumHeight(150)  # the case details above keep most of the dock
+        self.thread.setMinimumHeight(56)
+        self.thread.setMaximumHeight(110)  # the case details above keep most of the dock
         self.input = QLineEdit(self)
         self.input.setObjectName("collab_input")
         self.input.setPlaceholderText(self.tr("写备注，@中队/@队员/@用户 通知对方（回车发送）"))
@@ -79,7 +79,7 @@ class CaseNotesPanel(QWidget):
         row.addWidget(self.attach_btn)
         row.addWidget(self.send_btn)
         hand = QHBoxLayout()
-        hand.addWidget(self.pending_label, 1)
+        hand.addStretch(1)
         hand.addWidget(self.handoff_btn)
         hand.addWidget(self.accept_btn)
         hand.addWidget(self.decline_btn)
@@ -88,6 +88,7 @@ class CaseNotesPanel(QWidget):
         lay.addWidget(self.header)
         lay.addWidget(self.thread, 1)
         lay.addLayout(row)
+        lay.addWidget(self.pending_label)
         lay.addLayout(hand)
         lay.addWidget(self.message)
         self.pending: dict[str, Any] | None = None
@@ -214,7 +215,7 @@ def thread_html(notes: list[dict[str, Any]], handoffs: list[dict[str, Any]]) -> 
         for m in n.get("mentions") or []:
             for key in {str(m.get("name")), str(m.get("id"))}:
                 body = body.replace("@" + escape(key), f"<span style='color:#f2c94c'>@{escape(key)}</span>")
-        files = "".join(f"<br/>📎 {escape(str(a['name']))} ({int(a['size_bytes']) // 1024 + 1} KB)"
+        files = "".join(f"<br/>[附件] {escape(str(a['name']))} ({int(a['size_bytes']) // 1024 + 1} KB)"
                         for a in n.get("attachments") or [])
         indent = "margin-left:18px;" if n.get("parent_id") else ""
         colour = "#eb5757" if n.get("note_kind") == "escalation" else "#8fa3b8"

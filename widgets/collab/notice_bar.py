@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from console.collab.service import is_notice_active
@@ -35,6 +36,7 @@ class NoticeBar(QWidget):
         super().__init__(parent)
         self.loaded = loaded or []
         self.setObjectName("notice_bar")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)  # let the level colour fill the bar
         self.world = world
         self.label = QLabel(self)
         self.label.setObjectName("notice_text")
@@ -60,9 +62,10 @@ class NoticeBar(QWidget):
             return
         top = self.shown[0]
         bg, fg = LEVEL_STYLE.get(str(top.get("level")), LEVEL_STYLE["info"])
-        self.setStyleSheet(f"#notice_bar {{ background: {bg}; }} #notice_bar QLabel {{ color: {fg}; }}")
+        self.setStyleSheet(f"#notice_bar {{ background: {bg}; border-radius: 3px; }} "
+                           f"#notice_bar QLabel {{ color: {fg}; font-weight: bold; }}")
         self.setAutoFillBackground(True)
         body = f" — {top['body']}" if top.get("body") else ""
-        self.label.setText(f"📢 {local_time(top.get('created_at'), '%H:%M')} {top.get('author') or ''}："
+        self.label.setText(f"【通知】{local_time(top.get('created_at'), '%H:%M')} {top.get('author') or ''}："
                            f"{top.get('title')}{body}")
         self.more.setText(self.tr("另有 %1 条").replace("%1", str(len(self.shown) - 1)) if len(self.shown) > 1 else "")

@@ -3,6 +3,8 @@
 Data: a synthetic SQLite file written directly (no simulator): N officers' fixes every 30 s over the day (2.5k
 officers ≈ 7.2M fixes — the issue's scale-10 day; also a 2M-fix day) and ~50k case events through the real hash-chained
 event store (cases created, accepted, filed, dispatched, closed; officer reference events).
+Loading: the first frame needs only the fixes around its instant (±20 min); every fix of the day is then read in the
+background (reported separately, with its CPU seconds — the shared machine's wall clock can be several times that).
 Baseline ("naive"), measured in the same run on the same file: every seek/frame queries the database — fold every
 event with ts ≤ t read from the log, plus each officer's last fix ≤ t by SQL — which is what replay would cost without
 the loaded index, checkpoints and track arrays.
@@ -22,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from console.replay import ReplayClock, ReplaySource, load_session
+from console.replay.session import load_tracks
 from console.replay.state import fold_all
 from console.storage import eventstore
 from console.storage.db import Database, make_engine
@@ -130,45 +133,60 @@ def measure(path: Path, label: str, hours: float, n_seeks: int, n_frames: int, n
     rows: list[dict[str, Any]] = []
     rng = np.random.default_rng(3)
     rss0 = _rss_mb()
+    cpu0 = time.process_time()
     t0 = time.perf_counter()
     src = ReplaySource.open(str(path))
-    session = load_session(src, DAY0, DAY0 + timedelta(hours=hours))
+    session = load_session(src, DAY0, DAY0 + timedelta(hours=hours), tracks_around=DAY0)
     clock = ReplayClock(session, World())
     first_frame_s = time.perf_counter() - t0
-    rss1 = _rss_mb()
+    first_cpu_s = time.process_time() - cpu0
     naive = NaiveReplay(path)
     t0 = time.perf_counter()
     naive.seek(DAY0)
     naive_first_s = time.perf_counter() - t0
-    rows.append({"name": f"{label}: time to first frame (load events, checkpoints, all tracks; frame at T1)",
+    rows.append({"name": f"{label}: time to first frame (events, checkpoints, fixes around T1; frame at T1; "
+                 f"CPU {first_cpu_s:.2f} s)",
                  "value": first_frame_s, "unit": "s", "baseline_name": "naive: one DB query at T1 (nothing loaded)",
                  "baseline_value": naive_first_s, "ratio": first_frame_s / naive_first_s, "target": "≤ 3 s",
                  "verdict": "met" if first_frame_s <= 3.0 else "MISSED",
-                 "detail": {k: round(v, 2) for k, v in session.timings_s.items()}})
+                 "detail": {"cpu_s": round(first_cpu_s, 2), **{k: round(v, 2) for k, v in session.timings_s.items()}}})
+    cpu0 = time.process_time()
+    t0 = time.perf_counter()
+    session.replace_tracks(load_tracks(src, session.from_utc, session.to_utc))
+    full_s, full_cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    rows.append({"name": f"{label}: every fix of the day loaded (background, after the first frame; "
+                 f"{session.tracks.n_fixes:,} fixes)", "value": full_s, "unit": "s",
+                 "baseline_name": "CPU seconds of that load", "baseline_value": full_cpu,
+                 "ratio": full_s / max(full_cpu, 1e-9), "target": "report"})
+    rss1 = _rss_mb()
     span = session.index.to_s - session.index.from_s
-    seeks = []
+    seeks, seeks_cpu = [], []
+    clock.seek(session.index.from_s)  # place with the full tracks
     for t in rng.uniform(session.index.from_s, session.index.to_s, n_seeks):
-        a = time.perf_counter()
+        a, c = time.perf_counter(), time.thread_time()
         clock.seek(float(t))
         seeks.append(time.perf_counter() - a)
+        seeks_cpu.append(time.thread_time() - c)
     naive_seeks = []
     for t in rng.uniform(session.index.from_s, session.index.to_s, n_naive):
         a = time.perf_counter()
         naive.seek(datetime.fromtimestamp(float(t), UTC))
         naive_seeks.append(time.perf_counter() - a)
     p95, np95 = _p95(seeks) * 1000, _p95(naive_seeks) * 1000
-    rows.append({"name": f"{label}: seek anywhere p95 ({n_seeks} random instants)", "value": p95, "unit": "ms",
+    rows.append({"name": f"{label}: seek anywhere p95 ({n_seeks} random instants; CPU p95 {_p95(seeks_cpu) * 1000:.1f} ms)", "value": p95, "unit": "ms",
                  "baseline_name": f"naive DB query per seek ({n_naive} seeks)", "baseline_value": np95,
-                 "ratio": p95 / np95, "target": "≤ 50 ms", "verdict": "met" if p95 <= 50 else "MISSED"})
+                 "ratio": p95 / np95, "target": "≤ 50 ms", "verdict": "met" if p95 <= 50 else "MISSED",
+                 "detail": {"cpu_p95_ms": round(_p95(seeks_cpu) * 1000, 1)}})
     # Playback at 60×: a 30 fps timer moves 2 s of replay time per frame.
     clock.seek(session.index.from_s + span * 0.3)
     clock.set_speed(60.0)
     clock.play()
-    frames = []
+    frames, frames_cpu = [], []
     for _ in range(n_frames):
-        a = time.perf_counter()
+        a, c = time.perf_counter(), time.thread_time()
         clock.advance(1 / 30)
         frames.append(time.perf_counter() - a)
+        frames_cpu.append(time.thread_time() - c)
     naive_frames = []
     t_play = session.index.from_s + span * 0.3
     for _ in range(n_naive):
@@ -177,9 +195,11 @@ def measure(path: Path, label: str, hours: float, n_seeks: int, n_frames: int, n
         naive.seek(datetime.fromtimestamp(t_play, UTC))
         naive_frames.append(time.perf_counter() - a)
     f95, nf95 = _p95(frames) * 1000, _p95(naive_frames) * 1000
-    rows.append({"name": f"{label}: play at 60× p95 frame ({n_frames} frames, 2 s of replay each)", "value": f95,
+    rows.append({"name": f"{label}: play at 60× p95 frame ({n_frames} frames, 2 s of replay each; CPU p95 "
+                 f"{_p95(frames_cpu) * 1000:.1f} ms)", "value": f95,
                  "unit": "ms", "baseline_name": "naive DB query per frame", "baseline_value": nf95,
-                 "ratio": f95 / nf95, "target": "≤ 33 ms", "verdict": "met" if f95 <= 33 else "MISSED"})
+                 "ratio": f95 / nf95, "target": "≤ 33 ms", "verdict": "met" if f95 <= 33 else "MISSED",
+                 "detail": {"cpu_p95_ms": round(_p95(frames_cpu) * 1000, 1)}})
     rows.append({"name": f"{label}: memory of the loaded replay (RSS growth)", "value": rss1 - rss0, "unit": "MB",
                  "baseline_name": "track arrays alone", "baseline_value": session.tracks.nbytes / 2**20,
                  "ratio": (rss1 - rss0) / max(session.tracks.nbytes / 2**20, 1e-9), "target": "report"})

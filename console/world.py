@@ -150,9 +150,12 @@ class World:
 
     # ------------------------------------------------------------------ clock and positions
     def set_time(self, now_utc: datetime) -> None:
-        self.now_utc = as_utc(now_utc)
+        new = as_utc(now_utc)
+        delta_s = (new - self.now_utc).total_seconds()
+        self.now_utc = new
         self._case_arrays = None
-        self._officer_arrays = None
+        if self._officer_arrays is not None:  # fix ages move with the clock; no rebuild (replay sets time every frame)
+            self._officer_arrays.fix_age_s += delta_s
         self.clock_changed.emit(self.now_utc)
 
     def move_officers(self, ids: Sequence[str], lon: Sequence[float], lat: Sequence[float],

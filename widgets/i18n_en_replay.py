@@ -42,3 +42,4 @@ EN.update({
     "回放已加载：事件 %1 条，轨迹 %2 点，队员 %3 人（%4 秒）":
         "Replay loaded: %1 events, %2 track points, %3 officers (%4 s)",
 })
+EN["全部轨迹已加载：%1 点"] = "All tracks loaded: %1 points"

@@ -56,6 +56,9 @@ class ReplayClock:
         self.playing = False
         self.loop: tuple[float, float] | None = None
         self._k = -1  # events of the period folded into the World (-1: not yet)
+        self._rows_for: object = None  # the World arrays / track index the officer row map was built for
+        self._rows_tracks: object = None
+        self._row_of_track = np.empty(0, dtype=np.int64)
         self.t_s = session.index.from_s
         self.seek(session.index.from_s if start is None else start)
 
@@ -145,23 +148,32 @@ class ReplayClock:
 
     # ------------------------------------------------------------------ officers
     def _place_officers(self, t_s: float) -> None:
+        """Officers at their interpolated positions: the World's column arrays are updated in place (vectorised)
+        and the state dicts of the same officers follow (details panel, follow, tooltips)."""
         tracks = self.session.tracks
         if not tracks.officer_ids:
             return
         pos = tracks.positions_at(t_s)
-        ids = [tracks.officer_ids[int(o)] for o in pos.officer]
-        known = [i for i, oid in enumerate(ids) if oid in self.world.officers]
-        if not known:
-            return
-        sel = np.asarray(known, dtype=np.int64)
-        ids_k = [ids[i] for i in known]
-        self.world.move_officers(ids_k, pos.lon[sel].tolist(), pos.lat[sel].tolist(), self.now_utc,
-                                 pos.heading_deg[sel].tolist())
-        arrays = self.world.officer_arrays()
-        index_of = {str(oid): i for i, oid in enumerate(arrays.ids)}
-        rows = np.array([index_of.get(oid, -1) for oid in ids_k], dtype=np.int64)
+        world = self.world
+        arrays = world.officer_arrays()
+        if self._rows_for is not arrays or self._rows_tracks is not tracks:
+            index_of = {str(oid): i for i, oid in enumerate(arrays.ids)}
+            self._row_of_track = np.array([index_of.get(oid, -1) for oid in tracks.officer_ids], dtype=np.int64)
+            self._rows_for, self._rows_tracks = arrays, tracks
+        rows = self._row_of_track[pos.officer]
         ok = rows >= 0
-        arrays.fix_age_s[rows[ok]] = pos.fix_age_s[sel][ok]
+        r = rows[ok]
+        lon, lat, heading = pos.lon[ok], pos.lat[ok], pos.heading_deg[ok]
+        arrays.lon[r], arrays.lat[r], arrays.heading_deg[r] = lon, lat, heading
+        arrays.fix_age_s[r] = pos.fix_age_s[ok]
+        iso = self.now_utc.isoformat()
+        officers = world.officers
+        ids = [str(arrays.ids[i]) for i in r.tolist()]
+        for oid, x, y, h in zip(ids, lon.tolist(), lat.tolist(), heading.tolist(), strict=True):
+            o = officers.get(oid)
+            if o is not None:
+                o["lon"], o["lat"], o["heading_deg"], o["fix_ts_utc"] = x, y, h, iso
+        world.officers_moved.emit(ids)
 
     def officer_position(self, officer_id: str) -> tuple[float, float] | None:
         o = self.world.officers.get(officer_id)

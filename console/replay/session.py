@@ -26,6 +26,7 @@ TRACK_LOOKBACK = timedelta(minutes=15)  # fixes before the period start, so offi
 TRACK_CHUNK = timedelta(hours=2)
 DEFAULT_PERIOD = timedelta(days=1)
 KPI_LOOKBACK = timedelta(days=8)
+FIRST_FRAME_WINDOW = timedelta(minutes=20)
 
 
 @dataclass
@@ -72,6 +73,10 @@ class ReplaySession:
 
     def action_log(self, t: datetime | float, limit: int = 200) -> list[StoredEvent]:
         return self.index.action_log(to_epoch_s(t) if isinstance(t, datetime) else float(t), limit)
+
+    def replace_tracks(self, tracks: TrackIndex) -> None:
+        """Swap in the full track index once it is loaded (after a first frame from a window of fixes)."""
+        self.tracks = tracks
 
     def close(self) -> None:
         self.source.close()
@@ -133,8 +138,12 @@ def load_tracks(source: ReplaySource, from_utc: datetime, to_utc: datetime, prog
 
 def load_session(source: ReplaySource, from_utc: datetime | None = None, to_utc: datetime | None = None, *,
                  progress: Progress | None = None, checkpoint_every: int = DEFAULT_CHECKPOINT_EVERY,
-                 with_tracks: bool = True) -> ReplaySession:
-    """Load a period (blocking; run it off the GUI thread)."""
+                 with_tracks: bool = True, tracks_around: datetime | None = None) -> ReplaySession:
+    """Load a period (blocking; run it off the GUI thread).
+
+    ``tracks_around``: load only the fixes within ``FIRST_FRAME_WINDOW`` of that instant (a first frame in well under
+    a second even for millions of fixes); the caller then loads the rest with ``load_tracks`` and ``replace_tracks``.
+    """
     import time
 
     say = progress or (lambda _f, _t: None)
@@ -150,7 +159,10 @@ def load_session(source: ReplaySource, from_utc: datetime | None = None, to_utc:
                         progress=lambda f: say(0.35 + 0.15 * f, "建立检查点…"))
     timings["index"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    if with_tracks:
+    if with_tracks and tracks_around is not None:
+        around = min(max(as_utc(tracks_around), start), end)
+        tracks = TrackIndex.from_chunks([source.read_positions(around - FIRST_FRAME_WINDOW, around + FIRST_FRAME_WINDOW)])
+    elif with_tracks:
         tracks = load_tracks(source, start, end, lambda f, txt: say(0.5 + 0.45 * f, txt))
     else:
         tracks = TrackIndex.from_chunks([])

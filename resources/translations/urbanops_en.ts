@@ -184,7 +184,7 @@
     </message>
     <message>
         <location filename="../../widgets/collab/notes_panel.py" line="57" />
-        <location filename="../../widgets/collab/notes_panel.py" line="123" />
+        <location filename="../../widgets/collab/notes_panel.py" line="124" />
         <source>附件…</source>
         <translation>Attach…</translation>
     </message>
@@ -209,48 +209,48 @@
         <translation>Decline…</translation>
     </message>
     <message>
-        <location filename="../../widgets/collab/notes_panel.py" line="118" />
+        <location filename="../../widgets/collab/notes_panel.py" line="119" />
         <source>待接收移交：%1 → %2</source>
         <translation>Pending handoff: %1 → %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/collab/notes_panel.py" line="123" />
+        <location filename="../../widgets/collab/notes_panel.py" line="124" />
         <source>附件（%1）</source>
         <translation>Attachments (%1)</translation>
     </message>
     <message>
-        <location filename="../../widgets/collab/notes_panel.py" line="157" />
+        <location filename="../../widgets/collab/notes_panel.py" line="158" />
         <source>选择附件</source>
         <translation>Choose attachments</translation>
     </message>
     <message>
-        <location filename="../../widgets/collab/notes_panel.py" line="158" />
+        <location filename="../../widgets/collab/notes_panel.py" line="159" />
         <source>图片、PDF、文本、视频 (*.jpg *.jpeg *.png *.pdf *.txt *.mp4)</source>
         <translation>Images, PDF, text, video (*.jpg *.jpeg *.png *.pdf *.txt *.mp4)</translation>
     </message>
     <message>
-        <location filename="../../widgets/collab/notes_panel.py" line="165" />
-        <location filename="../../widgets/collab/notes_panel.py" line="168" />
+        <location filename="../../widgets/collab/notes_panel.py" line="166" />
+        <location filename="../../widgets/collab/notes_panel.py" line="169" />
         <source>申请移交</source>
         <translation>Request handoff</translation>
     </message>
     <message>
-        <location filename="../../widgets/collab/notes_panel.py" line="165" />
+        <location filename="../../widgets/collab/notes_panel.py" line="166" />
         <source>移交给（中队或处置单位编号，如 SQ005、U-GREEN）：</source>
         <translation>Hand off to (squad or unit id, e.g. SQ005, U-GREEN):</translation>
     </message>
     <message>
-        <location filename="../../widgets/collab/notes_panel.py" line="168" />
+        <location filename="../../widgets/collab/notes_panel.py" line="169" />
         <source>移交理由：</source>
         <translation>Reason for the handoff:</translation>
     </message>
     <message>
-        <location filename="../../widgets/collab/notes_panel.py" line="188" />
+        <location filename="../../widgets/collab/notes_panel.py" line="189" />
         <source>拒收移交</source>
         <translation>Decline handoff</translation>
     </message>
     <message>
-        <location filename="../../widgets/collab/notes_panel.py" line="188" />
+        <location filename="../../widgets/collab/notes_panel.py" line="189" />
         <source>拒收理由：</source>
         <translation>Reason for declining:</translation>
     </message>
@@ -1135,17 +1135,17 @@
 <context>
     <name>NoticeBar</name>
     <message>
-        <location filename="../../widgets/collab/notice_bar.py" line="42" />
+        <location filename="../../widgets/collab/notice_bar.py" line="44" />
         <source>发布通知…</source>
         <translation>Post notice…</translation>
     </message>
     <message>
-        <location filename="../../widgets/collab/notice_bar.py" line="57" />
+        <location filename="../../widgets/collab/notice_bar.py" line="59" />
         <source>暂无全员通知</source>
         <translation>No notices</translation>
     </message>
     <message>
-        <location filename="../../widgets/collab/notice_bar.py" line="68" />
+        <location filename="../../widgets/collab/notice_bar.py" line="71" />
         <source>另有 %1 条</source>
         <translation>%1 more</translation>
     </message>
@@ -1351,62 +1351,67 @@
         <translation>Replay is read-only</translation>
     </message>
     <message>
-        <location filename="../../widgets/replay/controller.py" line="98" />
+        <location filename="../../widgets/replay/controller.py" line="99" />
         <source>回放文件</source>
         <translation>replay file</translation>
     </message>
     <message>
-        <location filename="../../widgets/replay/controller.py" line="98" />
+        <location filename="../../widgets/replay/controller.py" line="99" />
         <source>数据库（只读）</source>
         <translation>database (read-only)</translation>
     </message>
     <message>
-        <location filename="../../widgets/replay/controller.py" line="99" />
+        <location filename="../../widgets/replay/controller.py" line="100" />
         <source>回放模式 / REPLAY · 只读 · %1 %2 · %3 — %4</source>
         <translation>REPLAY · read-only · %1 %2 · %3 — %4</translation>
     </message>
     <message>
-        <location filename="../../widgets/replay/controller.py" line="105" />
+        <location filename="../../widgets/replay/controller.py" line="106" />
         <source>回放时间轴</source>
         <translation>Replay timeline</translation>
     </message>
     <message>
-        <location filename="../../widgets/replay/controller.py" line="115" />
+        <location filename="../../widgets/replay/controller.py" line="116" />
         <source>摄像头事件（回放时刻前后）</source>
         <translation>Camera events (around the replay time)</translation>
     </message>
     <message>
-        <location filename="../../widgets/replay/controller.py" line="133" />
+        <location filename="../../widgets/replay/controller.py" line="134" />
         <source>回放已加载：事件 %1 条，轨迹 %2 点，队员 %3 人（%4 秒）</source>
         <translation>Replay loaded: %1 events, %2 track points, %3 officers (%4 s)</translation>
     </message>
     <message>
-        <location filename="../../widgets/replay/controller.py" line="161" />
+        <location filename="../../widgets/replay/controller.py" line="150" />
+        <source>全部轨迹已加载：%1 点</source>
+        <translation>All tracks loaded: %1 points</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/replay/controller.py" line="173" />
         <source>请先选择一个案件</source>
         <translation>Select a case first</translation>
     </message>
     <message>
-        <location filename="../../widgets/replay/controller.py" line="165" />
+        <location filename="../../widgets/replay/controller.py" line="177" />
         <source>该案件在回放时段内没有后续事件</source>
         <translation>The case has no later event in the replay period</translation>
     </message>
     <message>
-        <location filename="../../widgets/replay/controller.py" line="213" />
+        <location filename="../../widgets/replay/controller.py" line="225" />
         <source>回放时间</source>
         <translation>replay time</translation>
     </message>
     <message>
-        <location filename="../../widgets/replay/controller.py" line="254" />
+        <location filename="../../widgets/replay/controller.py" line="266" />
         <source>（有录像）</source>
         <translation> (clip)</translation>
     </message>
     <message>
-        <location filename="../../widgets/replay/controller.py" line="281" />
+        <location filename="../../widgets/replay/controller.py" line="293" />
         <source>此版本没有视频模块</source>
         <translation>This build has no video module</translation>
     </message>
     <message>
-        <location filename="../../widgets/replay/controller.py" line="317" />
+        <location filename="../../widgets/replay/controller.py" line="329" />
         <source>指标（%1）：</source>
         <translation>KPIs (%1): </translation>
     </message>

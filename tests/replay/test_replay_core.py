@@ -131,3 +131,19 @@ def test_replay_of_an_empty_log_is_refused_clearly(tmp_path: Path) -> None:
         load_session(src)
     assert "empty" in err.value.message_en
     src.close()
+
+
+def test_first_frame_tracks_window_matches_the_full_load_near_its_instant(replay_db_url: str) -> None:
+    from console.replay.session import load_tracks
+
+    src = ReplaySource.open(db_url=replay_db_url)
+    at = SEED_NOW - timedelta(hours=3)
+    quick = load_session(src, SEED_NOW - timedelta(hours=20), None, tracks_around=at)
+    full = load_tracks(src, quick.from_utc, quick.to_utc)
+    assert 0 < quick.tracks.n_fixes < full.n_fixes
+    for dt in (-300.0, 0.0, 600.0):
+        a, b = quick.tracks.positions_at(at.timestamp() + dt), full.positions_at(at.timestamp() + dt)
+        assert np.array_equal(a.officer, b.officer) and np.allclose(a.lon, b.lon) and np.allclose(a.lat, b.lat)
+    quick.replace_tracks(full)
+    assert quick.tracks is full
+    src.close()

@@ -87,6 +87,7 @@ def test_replay_window_is_visibly_different_and_offers_no_write_action(replay_wi
 def test_one_clock_drives_every_panel_and_the_database_is_untouched(replay_window, qtbot, replay_db_file: Path
                                                                     ) -> None:  # type: ignore[no-untyped-def]
     window, controller = replay_window
+    qtbot.waitUntil(lambda: controller.tracks_ready, timeout=120_000)  # the full tracks follow the first frame
     before = _digest(replay_db_file)
     clock, session = controller.rl.clock, controller.rl.session
     start = clock.t_s

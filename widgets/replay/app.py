@@ -26,7 +26,10 @@ def request_from_args(args: argparse.Namespace) -> ReplayRequest:
 
     t1 = parse_time(args.from_time) if getattr(args, "from_time", None) else None
     t2 = parse_time(args.to_time) if getattr(args, "to_time", None) else None
-    return ReplayRequest(target=getattr(args, "target", None), db_url=getattr(args, "db", None), from_utc=t1, to_utc=t2)
+    at = getattr(args, "at", None)
+    at_utc = parse_time(at, t1) if at and (t1 is not None or len(at) > 8) else None
+    return ReplayRequest(target=getattr(args, "target", None), db_url=getattr(args, "db", None), from_utc=t1, to_utc=t2,
+                         at_utc=at_utc)
 
 
 def open_replay_window(req: ReplayRequest, theme: str = "dark") -> tuple[MainWindow, ReplayController,
@@ -38,6 +41,7 @@ def open_replay_window(req: ReplayRequest, theme: str = "dark") -> tuple[MainWin
     worker.progress.connect(window._on_progress)
     worker.failed.connect(window._on_load_failed)
     worker.loaded.connect(controller.bind)
+    worker.tracksLoaded.connect(controller.set_tracks)
     worker.start()
     window.replay_controller = controller
     return window, controller, worker

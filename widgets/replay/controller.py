@@ -85,6 +85,7 @@ class ReplayController(QObject):
         self._kpi_busy = False
         self._kpi_pending = False
         self.frame_ms: list[float] = []
+        self.tracks_ready = False
 
     # ------------------------------------------------------------------ binding
     def bind(self, rl: ReplayLoaded) -> None:
@@ -138,6 +139,17 @@ class ReplayController(QObject):
         clock.jumped.connect(lambda _t: self._refill_ticker())
         self._refill_ticker()
         self._after(None)
+
+    def set_tracks(self, tracks: Any) -> None:
+        """Every fix of the period is loaded (the first frame used a window around its instant)."""
+        assert self.rl is not None
+        self.rl.session.replace_tracks(tracks)
+        if self.trails is not None:
+            self.trails.tracks = tracks
+        self.window.progress.hide()
+        self.window.progress_label.setText(self.tr("全部轨迹已加载：%1 点").replace("%1", str(tracks.n_fixes)))
+        self._after(self.rl.clock.seek(self.rl.clock.t_s))
+        self.tracks_ready = True
 
     # ------------------------------------------------------------------ commands
     def seek(self, t_s: float) -> None:

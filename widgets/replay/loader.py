@@ -50,8 +50,11 @@ def load_replay(req: ReplayRequest, say: Any = None) -> ReplayLoaded:
     report = say or (lambda _p, _t: None)
     report(2, "只读打开回放来源…")
     source = ReplaySource.open(req.target, db_url=req.db_url)
-    session = load_session(source, req.from_utc, req.to_utc,
-                           progress=lambda f, t: report(5 + int(80 * f), t))
+    from console.replay.session import resolve_period
+
+    start, _end = resolve_period(source, req.from_utc, req.to_utc)
+    session = load_session(source, req.from_utc, req.to_utc, progress=lambda f, t: report(5 + int(80 * f), t),
+                           tracks_around=req.at_utc or start)
     report(88, "加载地理底图…")
     geo = load_geo_context(source.db)
     clock = ReplayClock(session, start=req.at_utc)
@@ -63,8 +66,11 @@ def load_replay(req: ReplayRequest, say: Any = None) -> ReplayLoaded:
 
 
 class ReplayLoadWorker(QThread):
+    """Loads the replay with the fixes around the first frame, hands it over, then loads every fix of the period."""
+
     progress = Signal(int, str)
-    loaded = Signal(object)  # ReplayLoaded
+    loaded = Signal(object)  # ReplayLoaded (first frame)
+    tracksLoaded = Signal(object)  # TrackIndex of the whole period
     failed = Signal(str)
 
     def __init__(self, req: ReplayRequest, parent: QObject | None = None) -> None:
@@ -81,3 +87,13 @@ class ReplayLoadWorker(QThread):
             self.failed.emit(f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=4)}")
             return
         self.loaded.emit(result)
+        session = result.session
+        try:
+            from console.replay.session import load_tracks
+
+            tracks = load_tracks(session.source, session.from_utc, session.to_utc,
+                                 lambda f, _t: self.progress.emit(int(100 * f), "读取全部轨迹…"))
+        except Exception as exc:  # the replay stays usable with the first window of fixes
+            self.failed.emit(f"{type(exc).__name__}: {exc}")
+            return
+        self.tracksLoaded.emit(tracks)

@@ -50,8 +50,9 @@ def replay_window(qtbot, replay_db_file: Path):  # type: ignore[no-untyped-def]
         pass
     yield window, controller
     controller.set_playing(False)
+    worker.cancel()
     window.shutdown()
-    worker.wait(30_000)
+    worker.wait(120_000)
     controller.rl.session.close()
 
 

@@ -26,10 +26,8 @@ def request_from_args(args: argparse.Namespace) -> ReplayRequest:
 
     t1 = parse_time(args.from_time) if getattr(args, "from_time", None) else None
     t2 = parse_time(args.to_time) if getattr(args, "to_time", None) else None
-    at = getattr(args, "at", None)
-    at_utc = parse_time(at, t1) if at and (t1 is not None or len(at) > 8) else None
     return ReplayRequest(target=getattr(args, "target", None), db_url=getattr(args, "db", None), from_utc=t1, to_utc=t2,
-                         at_utc=at_utc)
+                         at_text=getattr(args, "at", None))
 
 
 def open_replay_window(req: ReplayRequest, theme: str = "dark") -> tuple[MainWindow, ReplayController,
@@ -112,7 +110,8 @@ def run_replay(args: argparse.Namespace) -> int:
         QTimer.singleShot(int(1000 * (LOAD_CAP_S + float(quit_after or 0))), finish)
     app.exec()
     controller.set_playing(False) if controller.rl is not None else None
+    worker.cancel()
     window.shutdown()
     if worker.isRunning():
-        worker.wait(60_000)
+        worker.wait(120_000)
     return status["code"]

@@ -44,6 +44,7 @@ class ReplayRequest:
     from_utc: datetime | None = None
     to_utc: datetime | None = None
     at_utc: datetime | None = None
+    at_text: str | None = None  # a typed --at (HH:MM needs the period's first day, known once the source is open)
 
 
 def load_replay(req: ReplayRequest, say: Any = None) -> ReplayLoaded:
@@ -53,6 +54,13 @@ def load_replay(req: ReplayRequest, say: Any = None) -> ReplayLoaded:
     from console.replay.session import resolve_period
 
     start, _end = resolve_period(source, req.from_utc, req.to_utc)
+    if req.at_utc is None and req.at_text:
+        from console.replay.session import parse_time
+
+        try:
+            req.at_utc = parse_time(req.at_text, start)
+        except DomainError:
+            req.at_utc = None  # the window reports the bad --at itself
     session = load_session(source, req.from_utc, req.to_utc, progress=lambda f, t: report(5 + int(80 * f), t),
                            tracks_around=req.at_utc or start)
     report(88, "加载地理底图…")
@@ -63,6 +71,10 @@ def load_replay(req: ReplayRequest, say: Any = None) -> ReplayLoaded:
                          taxonomy=base.taxonomy, sla=base.sla, _geo=geo)
     report(100, "加载完成")
     return ReplayLoaded(Loaded(db=source.db, ctx=ctx, geo=geo, world=clock.world), session, clock)
+
+
+class _Cancelled(Exception):
+    pass
 
 
 class ReplayLoadWorker(QThread):
@@ -76,6 +88,16 @@ class ReplayLoadWorker(QThread):
     def __init__(self, req: ReplayRequest, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.req = req
+        self._cancelled = False
+
+    def cancel(self) -> None:
+        """Stop after the current chunk of fixes (the window is closing)."""
+        self._cancelled = True
+
+    def _tracks_progress(self, fraction: float, _text: str) -> None:
+        if self._cancelled:
+            raise _Cancelled
+        self.progress.emit(int(100 * fraction), "读取全部轨迹…")
 
     def run(self) -> None:
         try:
@@ -91,8 +113,9 @@ class ReplayLoadWorker(QThread):
         try:
             from console.replay.session import load_tracks
 
-            tracks = load_tracks(session.source, session.from_utc, session.to_utc,
-                                 lambda f, _t: self.progress.emit(int(100 * f), "读取全部轨迹…"))
+            tracks = load_tracks(session.source, session.from_utc, session.to_utc, self._tracks_progress)
+        except _Cancelled:
+            return
         except Exception as exc:  # the replay stays usable with the first window of fixes
             self.failed.emit(f"{type(exc).__name__}: {exc}")
             return

@@ -671,6 +671,10 @@ class MainWindow(QMainWindow):
             self.sim_runner = None
         if self._loader is not None and self._loader.isRunning():
             self._loader.wait(60_000)
+        duty = getattr(self, "duty_ui", None)  # a window destroyed under a running QThread aborts the process
+        if duty is not None and duty.worker is not None and duty.worker.isRunning():
+            duty.timer.stop()
+            duty.worker.wait(120_000)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()

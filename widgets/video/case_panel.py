@@ -216,6 +216,13 @@ class CaseVideoPanel(QGroupBox):
         if 0 <= i < len(self.clips):
             self.clipRequested.emit(*self.clips[i])
 
+    def resizeEvent(self, event: Any) -> None:
+        """Pictures as tall as a 16:9 frame at their width (plus the caption), no taller: the timeline keeps its room."""
+        super().resizeEvent(event)
+        w = max(80, (self.width() - 24) // 2)
+        for v in (self.before, self.after):
+            v.setFixedHeight(min(200, w * 9 // 16 + 22))
+
     def sizeHint(self) -> Any:
         s = super().sizeHint()
         s.setHeight(min(s.height(), 260))

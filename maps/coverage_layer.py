@@ -14,7 +14,7 @@ from maps.layers import PolygonLayer
 
 LAYER_NAME = "duty_coverage"
 TITLE_ZH = "巡查覆盖率"
-ALERT_FILL = "#d0b01818"  # an unvisited-grid alert: deep red, nearly opaque
+ALERT_FILL = "#a0b01818"  # an unvisited-grid alert: deep red
 STOPS = ((0.0, (0xd6, 0x45, 0x45)), (0.5, (0xf2, 0xc9, 0x4c)), (1.0, (0x3f, 0xb9, 0x6b)))
 
 

@@ -187,12 +187,14 @@ def roster_tick(args: argparse.Namespace) -> int:
         raise ValidationError("间隔须为正数", "--every must be positive")
     svc = _service(args.db)
     cells = GridCells.from_geography(svc.ctx, default_config().cell_m)
+    started = svc.ctx.clock.now_utc()
+    observed_since = None if args.every is None else started  # a one-off tick trusts the stored position history
     while True:
         now = svc.ctx.clock.now_utc()
         with svc.ctx.db.session() as s:
             w = CaseWriter(s, svc.ctx)
             status = apply_roster_status(w, svc, now)
-            alerts = check_unvisited(w, now, cells, roster=svc)
+            alerts = check_unvisited(w, now, cells, roster=svc, observed_since=observed_since)
             w.flush()
         print_json({"now_utc": now.isoformat(), "status": [{"officer_id": o, "status": st} for o, st in status],
                     "alerts": [{"grid": g, "status": st} for g, st in alerts]})

@@ -29,8 +29,13 @@ ENTITY = "duty_grid"
 
 
 def check_unvisited(w: CaseWriter, now: datetime, cells: GridCells, config: CoverageConfig | None = None,
-                    roster: RosterService | None = None) -> list[tuple[str, str]]:
-    """Raise or clear alerts at ``now``; returns (grid code, new status) for each change written."""
+                    roster: RosterService | None = None, observed_since: datetime | None = None
+                    ) -> list[tuple[str, str]]:
+    """Raise or clear alerts at ``now``; returns (grid code, new status) for each change written.
+
+    ``observed_since``: when the positions began to be watched (the checker's or the simulator's start). A grid is
+    reported only after ``unvisited_alert_min`` of both its shift and the observation, so a console that starts in the
+    middle of a shift does not accuse every grid at once for fixes it never had the chance to see."""
     cfg = config or default_config()
     roster = roster or RosterService(w.ctx)
     window = timedelta(minutes=cfg.unvisited_alert_min)
@@ -69,7 +74,7 @@ def check_unvisited(w: CaseWriter, now: datetime, cells: GridCells, config: Cove
                 w.upsert_entity(ENTITY, g, {"status": "ok", "last_check_utc": now.isoformat()}, PATROL_ACTOR,
                                 action="grid_visited", ts_utc=now, reason=f"责任网格 {cells.names[k]} 已有队员巡查")
                 changes.append((g, "ok"))
-        elif now - start >= window and current.get("status") != "unvisited":
+        elif now - max(start, observed_since or start) >= window and current.get("status") != "unvisited":
             minutes = int(cfg.unvisited_alert_min)
             fields: dict[str, Any] = {"name": cells.names[k], "subdistrict_code": cells.subdistricts[k],
                                       "status": "unvisited", "officers": sorted(who), "last_check_utc": now.isoformat()}

@@ -134,6 +134,7 @@ class Simulator:
         from console.collab.sim_sensors import WorkstationSim  # Huayang sensors and the workstation check
 
         self.workstations = WorkstationSim(self.ctx)
+        self._started_utc = self.clock.now_utc()  # positions are watched from here (unvisited-grid alerts)
 
     def _roster_tick(self, w: CaseWriter, now: datetime) -> None:
         """Once a simulated minute, officers follow the roster (console/duty): on at the start of their shift (and
@@ -145,7 +146,7 @@ class Simulator:
             self._next_alert_check = now + timedelta(seconds=ALERT_CHECK_S)
             if self._cells is None:
                 self._cells = GridCells.from_geography(self.ctx, default_coverage_config().cell_m)
-            check_unvisited(w, now, self._cells, roster=self._roster)
+            check_unvisited(w, now, self._cells, roster=self._roster, observed_since=self._started_utc)
         for oid, status in apply_roster_status(w, self._roster, now, self.ids):
             i = self.index.get(oid)
             if i is None:

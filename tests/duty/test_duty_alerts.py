@@ -35,6 +35,10 @@ def test_unvisited_grid_alert_raised_and_cleared(duty_ctx: ServiceContext) -> No
         return out
 
     assert check(SHIFT_START + timedelta(minutes=119)) == []  # too early to say
+    with duty_ctx.db.session() as s:  # a checker that only started watching at 09:30 waits until 11:30
+        w = CaseWriter(s, duty_ctx)
+        late_start = SHIFT_START + timedelta(minutes=90)
+        assert check_unvisited(w, SHIFT_START + timedelta(minutes=200), cells, cfg, svc, observed_since=late_start) == []
     raised = check(SHIFT_START + timedelta(minutes=121))
     assert sorted(g for g, st in raised if st == "unvisited") == assigned
     assert check(SHIFT_START + timedelta(minutes=122)) == []  # raised once, not on every check

@@ -101,6 +101,11 @@ def run_demo(args: argparse.Namespace) -> int:
     from widgets.video.video_ui import enable_demo_cameras
 
     enable_demo_cameras()  # the demo's cameras stream from a synthetic loopback server (docs/video.md)
+    from widgets.security.startup import sign_in_at_start
+
+    signed = sign_in_at_start(resolve_db_url(getattr(args, "db", None)), bool(getattr(args, "sign_in", False)))
+    if signed is None:
+        return 1
     window = MainWindow(theme=theme)
     mqtt_url = getattr(args, "mqtt", None)
     if mqtt_url:
@@ -110,6 +115,10 @@ def run_demo(args: argparse.Namespace) -> int:
         window.live_mqtt_url = mqtt_url  # the console takes positions over MQTT
     if getattr(args, "screenshot", None):
         window.resize(*SCREENSHOT_SIZE)
+    from console.security.session import configured_idle_timeout_s
+    from widgets.security.hook import install_security
+
+    install_security(window, signed.session, signed.accounts, configured_idle_timeout_s(getattr(args, "idle_lock", None)))
     window.show()
 
     clock = None

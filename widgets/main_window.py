@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.domain.enums import Role
+from console.security.signin import DEMO_SESSION, SignedIn
 from console.services.actor import Actor
 from console.storage.eventstore import StoredEvent
 from widgets.bridge import WorldBridge
@@ -46,9 +47,9 @@ from widgets.search import KIND_ZH, SearchHit, SearchIndex
 
 ORGANISATION = "urbanops"
 APPLICATION = "console"
-DEMO_USER = "demo"
+DEMO_USER = DEMO_SESSION.username
 SWITCHABLE_ROLES = [Role.DISPATCHER, Role.SHIFT_LEADER, Role.CALL_TAKER, Role.INSPECTOR, Role.HANDLER,
-                    Role.LEGAL_REVIEWER, Role.SUPERVISOR]
+                    Role.LEGAL_REVIEWER, Role.SUPERVISOR, Role.TRAINER, Role.ADMIN]  # combo order; a user sees theirs
 # Shortcut → workflow actions tried in order on the selected case (the first one available to the role runs).
 ACTION_SHORTCUTS: list[tuple[str, list[str]]] = [
     ("Ctrl+D", ["assign", "reassign"]),
@@ -71,11 +72,13 @@ def app_settings() -> QSettings:
 class MainWindow(QMainWindow):
     loadFinished = Signal()
     loadFailed = Signal(str)
+    roleChanged = Signal(object)  # Role: widgets.security hides/disables what the role may not do
 
     def __init__(self, theme: str = "dark", settings: Callable[[], QSettings] = app_settings) -> None:
         super().__init__()
         self.settings = settings
         self.theme_name = theme
+        self.session: SignedIn = DEMO_SESSION  # who is signed in (set_session); the demo user by default
         self.loaded: Loaded | None = None
         self.bridge: WorldBridge | None = None
         self.search_index: SearchIndex | None = None
@@ -161,8 +164,7 @@ class MainWindow(QMainWindow):
         tb.addWidget(QLabel(self.tr("当前岗位"), self))
         self.role_combo = QComboBox(self)
         self.role_combo.setObjectName("role")
-        for role in SWITCHABLE_ROLES:
-            self.role_combo.addItem(role_text(role), role.value)
+        self._fill_role_combo()
         self.role_combo.currentIndexChanged.connect(self._role_changed)
         tb.addWidget(self.role_combo)
 
@@ -523,6 +525,24 @@ class MainWindow(QMainWindow):
     def current_actor(self) -> Actor:
         return Actor(self.current_role(), self.user_name)
 
+    def _fill_role_combo(self) -> None:
+        """Only the roles the signed-in user holds, in the desk's usual order."""
+        self.role_combo.blockSignals(True)
+        self.role_combo.clear()
+        for role in [r for r in SWITCHABLE_ROLES if r in self.session.roles]:
+            self.role_combo.addItem(role_text(role), role.value)
+        self.role_combo.blockSignals(False)
+
+    def set_session(self, session: SignedIn) -> None:
+        """A user signed in: the role switcher offers their roles only (the remembered one if they hold it)."""
+        previous = self.current_role().value if self.role_combo.count() else None
+        self.session = session
+        self.user_name = session.username
+        self._fill_role_combo()
+        idx = self.role_combo.findData(previous) if previous else -1
+        self.role_combo.setCurrentIndex(max(idx, 0))
+        self._role_changed(self.role_combo.currentIndex())
+
     def set_role(self, role: Role) -> None:
         idx = self.role_combo.findData(role.value)
         if idx >= 0:
@@ -531,6 +551,7 @@ class MainWindow(QMainWindow):
     def _role_changed(self, _i: int) -> None:
         self.settings().setValue("user/role", self.current_role().value)
         self._update_user_label()
+        self.roleChanged.emit(self.current_role())
         self.details.refresh()
         if self.dispatch_ui is not None:
             self.dispatch_ui.refresh(self.selected_case)
@@ -628,7 +649,8 @@ class MainWindow(QMainWindow):
         return self.tr("数据库：%1 %2").replace("%1", kind).replace("%2", self.tr("正常") if ok else self.tr("异常"))
 
     def _update_user_label(self) -> None:
-        self.user_label.setText(self.tr("用户：%1（%2）").replace("%1", self.user_name)
+        shown = self.session.display_name if self.user_name == self.session.username else self.user_name
+        self.user_label.setText(self.tr("用户：%1（%2）").replace("%1", shown)
                                 .replace("%2", role_text(self.current_role())))
 
     # =============================================================== persistence

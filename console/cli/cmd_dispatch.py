@@ -69,11 +69,12 @@ def cmd_recommend(args: argparse.Namespace) -> int:
 
 
 def cmd_assign(args: argparse.Namespace) -> int:
-    from console.services.actor import Actor
+    from console.security.signin import resolve_actor
     from console.services.dispatch import DispatchService
 
-    actor = Actor.parse(args.actor)
-    svc = DispatchService(_ctx(args))
+    ctx = _ctx(args)
+    actor = resolve_actor(ctx.db, args.actor)
+    svc = DispatchService(ctx)
     if len(args.case_ids) == 1:
         state = svc.assign(args.case_ids[0], args.target, actor, override_reason=args.override_reason)
         result: dict[str, Any] = {"assigned": [state["id"]], "refused": {}}

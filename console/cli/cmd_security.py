@@ -110,10 +110,11 @@ def _context(db_url: str | None) -> Any:
     return ServiceContext(open_database(db_url))
 
 
-def _actor(text: str) -> Any:
-    from console.services.actor import Actor
+def _actor(text: str, ctx: Any) -> Any:
+    """``--as ROLE:USER``, checked against the accounts once the database has any."""
+    from console.security.signin import resolve_actor
 
-    return Actor.parse(text)
+    return resolve_actor(ctx.db, text)
 
 
 def _read_password(args: argparse.Namespace, prompt: str, *, confirm: bool = False) -> str:
@@ -153,9 +154,10 @@ def parse_since(text: str | None, now_utc: datetime | None = None) -> datetime |
 def user_add(args: argparse.Namespace) -> int:
     from console.security.accounts import AccountService
 
-    actor = _actor(args.actor)
+    ctx = _context(args.db)
+    actor = _actor(args.actor, ctx)
     password = _read_password(args, "密码 / password: ", confirm=True)
-    account = AccountService(_context(args.db)).create_user(args.username, password, _roles(args.roles), actor,
+    account = AccountService(ctx).create_user(args.username, password, _roles(args.roles), actor,
                                                             display_name=args.display_name)
     print(f"已创建用户 / created user {account.username} ({', '.join(r.value for r in account.roles)})")
     return 0
@@ -164,7 +166,8 @@ def user_add(args: argparse.Namespace) -> int:
 def user_list(args: argparse.Namespace) -> int:
     from console.security.accounts import AccountService
 
-    users = AccountService(_context(args.db)).list_users(_actor(args.actor))
+    ctx = _context(args.db)
+    users = AccountService(ctx).list_users(_actor(args.actor, ctx))
     if args.format == "json":
         print_json([u.to_json() for u in users])
         return 0
@@ -177,10 +180,12 @@ def user_list(args: argparse.Namespace) -> int:
 def user_passwd(args: argparse.Namespace) -> int:
     from console.security.accounts import AccountService
 
-    svc = AccountService(_context(args.db))
+    ctx = _context(args.db)
+    svc = AccountService(ctx)
     if args.actor:
+        actor = _actor(args.actor, ctx)
         new = _read_password(args, f"{args.username} 的新密码 / new password: ", confirm=True)
-        svc.reset_password(args.username, new, _actor(args.actor), reason=args.reason)
+        svc.reset_password(args.username, new, actor, reason=args.reason)
         print(f"已重置 / password reset for {args.username}")
         return 0
     old = _read_password(args, "原密码 / current password: ")
@@ -193,7 +198,8 @@ def user_passwd(args: argparse.Namespace) -> int:
 def user_deactivate(args: argparse.Namespace) -> int:
     from console.security.accounts import AccountService
 
-    AccountService(_context(args.db)).deactivate(args.username, _actor(args.actor), reason=args.reason)
+    ctx = _context(args.db)
+    AccountService(ctx).deactivate(args.username, _actor(args.actor, ctx), reason=args.reason)
     print(f"已停用 / deactivated {args.username}")
     return 0
 
@@ -206,7 +212,8 @@ def user_roles(args: argparse.Namespace) -> int:
     if args.username:
         if not args.roles or not args.actor:
             raise ValidationError("设置岗位须同时给出 --set 和 --as", "setting roles needs --set and --as")
-        account = AccountService(_context(args.db)).set_roles(args.username, _roles([args.roles]), _actor(args.actor))
+        ctx = _context(args.db)
+        account = AccountService(ctx).set_roles(args.username, _roles([args.roles]), _actor(args.actor, ctx))
         print(f"{account.username}: {', '.join(r.value for r in account.roles)}")
         return 0
     matrix = default_registry().matrix()
@@ -222,7 +229,8 @@ def user_roles(args: argparse.Namespace) -> int:
 def audit_case(args: argparse.Namespace) -> int:
     from console.security.audit import AuditService
 
-    rows = AuditService(_context(args.db)).case_history(args.case_id, _actor(args.actor))
+    ctx = _context(args.db)
+    rows = AuditService(ctx).case_history(args.case_id, _actor(args.actor, ctx))
     if not rows:
         raise ValidationError(f"案件 {args.case_id} 没有记录", f"no events for case {args.case_id}")
     return _print_audit(rows, args.format)
@@ -231,8 +239,9 @@ def audit_case(args: argparse.Namespace) -> int:
 def audit_pii(args: argparse.Namespace) -> int:
     from console.security.audit import AuditService
 
-    rows = AuditService(_context(args.db)).pii_reads(_actor(args.actor), since_utc=parse_since(args.since),
-                                                     case_id=args.case_id, user=args.user)
+    ctx = _context(args.db)
+    rows = AuditService(ctx).pii_reads(_actor(args.actor, ctx), since_utc=parse_since(args.since),
+                                       case_id=args.case_id, user=args.user)
     return _print_audit(rows, args.format)
 
 

@@ -94,11 +94,12 @@ def case_show(args: argparse.Namespace) -> int:
 
 
 def case_new(args: argparse.Namespace) -> int:
-    from console.services.actor import Actor
+    from console.security.signin import resolve_actor
     from console.services.cases import CaseService
 
-    actor = Actor.parse(args.actor)
-    case = CaseService(_context(args)).create_case(category=args.category, lon=args.lon, lat=args.lat,
+    ctx = _context(args)
+    actor = resolve_actor(ctx.db, args.actor)
+    case = CaseService(ctx).create_case(category=args.category, lon=args.lon, lat=args.lat,
                                                    source=args.source, actor=actor, description=args.desc,
                                                    address=args.address, priority=args.priority)
     _print_case(case, args.format)
@@ -106,11 +107,12 @@ def case_new(args: argparse.Namespace) -> int:
 
 
 def case_act(args: argparse.Namespace) -> int:
-    from console.services.actor import Actor
+    from console.security.signin import resolve_actor
     from console.services.cases import CaseService
 
-    actor = Actor.parse(args.actor)
-    case = CaseService(_context(args)).act(args.case_id, args.action, actor, reason=args.reason, target=args.target)
+    ctx = _context(args)
+    actor = resolve_actor(ctx.db, args.actor)
+    case = CaseService(ctx).act(args.case_id, args.action, actor, reason=args.reason, target=args.target)
     _print_case(case, args.format)
     return 0
 

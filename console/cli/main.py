@@ -141,6 +141,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--theme", choices=["dark", "light"], default=None)
     p.add_argument("--mqtt", metavar="URL", help="run the simulator through this broker (e.g. mqtt://127.0.0.1:1883); "
                    "the console then takes positions over MQTT")
+    p.add_argument("--sign-in", action="store_true",
+                   help="ask for a user name and password (always asked when the database has accounts)")
+    p.add_argument("--idle-lock", type=float, metavar="SECONDS",
+                   help="lock the screen after this many idle seconds (default $URBANOPS_IDLE_LOCK_S or 600; 0 = off)")
     p.set_defaults(handler=c.demo)
 
     for module_name in EXTENSION_MODULES:

@@ -2,8 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
+
+DEFAULT_IDLE_TIMEOUT_S = 600.0  # 10 minutes; ``--idle-lock`` or $URBANOPS_IDLE_LOCK_S override it
+ENV_IDLE_TIMEOUT = "URBANOPS_IDLE_LOCK_S"
+
+
+def configured_idle_timeout_s(cli_value: float | None = None) -> float:
+    """``--idle-lock`` wins, then $URBANOPS_IDLE_LOCK_S, then the default; 0 disables the lock."""
+    if cli_value is not None:
+        return max(0.0, float(cli_value))
+    env = os.environ.get(ENV_IDLE_TIMEOUT)
+    if env:
+        try:
+            return max(0.0, float(env))
+        except ValueError:
+            pass
+    return DEFAULT_IDLE_TIMEOUT_S
 
 
 def _now_s() -> float:

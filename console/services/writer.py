@@ -16,7 +16,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from console.domain.calendar import Duration, TimeUnit
-from console.domain.enums import CaseStatus, Priority, SourceChannel, parse_enum
+from console.domain.enums import CaseStatus, Priority, Role, SourceChannel, parse_enum
 from console.domain.sla import STEP_FOR_STATUS
 from console.domain.workflow import plan_transition
 from console.errors import ConflictError, IllegalActionError, NotFoundError, ValidationError
@@ -42,6 +42,12 @@ class Reporter:
     name: str | None = None
     phone: str | None = None
     note: str | None = None
+
+
+def _own_status_report(entity_type: str, entity_id: str, actor: Actor, action: str | None) -> bool:
+    """An officer (处置单位) reporting their own duty status is field work, not reference-data maintenance."""
+    return (entity_type == "officer" and action == "status" and actor.role is Role.HANDLER
+            and actor.user == entity_id)
 
 
 def _iso(ts: datetime | None) -> str | None:
@@ -103,6 +109,8 @@ class CaseWriter:
         ``case_id`` puts the event on a case's timeline (a note or handoff about that case)."""
         if entity_type not in projection.SPECS or entity_type == "case":
             raise ValidationError(f"未知实体类型 {entity_type}", f"unknown entity type {entity_type}")
+        if not _own_status_report(entity_type, entity_id, actor, action):
+            check(actor, "manage_reference")
         current = self.state(entity_type, entity_id)
         changed = {k: v for k, v in fields.items() if current is None or current.get(k) != v}
         if current is not None and not changed:

@@ -94,6 +94,9 @@ def test_cli_users_and_audit_views(sqlite_url: str) -> None:
     ctx = make_ctx(sqlite_url)
     case_id = _some_events(ctx)
     CaseService(ctx).get_case(case_id, unmask=True, actor=Actor(Role.SUPERVISOR, "du"))
+    code, _ = _cli("user", "add", "root", "--role", "admin", "--as", "admin:root", "--password-stdin",
+                   "--db", sqlite_url, stdin="pw-long-enough\n")  # the first account: --as is not checked yet
+    assert code == 0
     code, _ = _cli("user", "add", "wang", "--role", "派遣员,shift_leader", "--name", "王伟", "--as", "admin:root",
                    "--password-stdin", "--db", sqlite_url, stdin="pw-long-enough\n")
     assert code == 0
@@ -107,11 +110,13 @@ def test_cli_users_and_audit_views(sqlite_url: str) -> None:
     assert _cli("user", "deactivate", "wang", "--as", "admin:root", "--reason", "调离", "--db", sqlite_url)[0] == 0
     code, out = _cli("user", "roles", "--format", "json")
     assert code == 0 and '"read_pii"' in out
-    code, out = _cli("audit", "case", case_id, "--db", sqlite_url)
+    assert _cli("audit", "case", case_id, "--db", sqlite_url)[0] == 2  # default admin:cli is no account here
+    code, out = _cli("audit", "case", case_id, "--as", "admin:root", "--db", sqlite_url)
     assert code == 0 and "accept" in out and "pii_read" in out and "supervisor:du" in out
-    code, out = _cli("audit", "pii", "--since", "2000-01-01", "--format", "json", "--db", sqlite_url)
+    code, out = _cli("audit", "pii", "--since", "2000-01-01", "--format", "json", "--as", "admin:root",
+                     "--db", sqlite_url)
     assert code == 0 and '"actor": "du"' in out and "13812345678" not in out
-    assert _cli("audit", "pii", "--since", "yesterday", "--db", sqlite_url)[0] == 2
+    assert _cli("audit", "pii", "--since", "yesterday", "--as", "admin:root", "--db", sqlite_url)[0] == 2
     assert _cli("audit", "case", case_id, "--as", "dispatcher:d", "--db", sqlite_url)[0] == 2
     ctx.db.dispose()
 

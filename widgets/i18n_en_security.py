@@ -1,0 +1,38 @@
+"""English for the security UI: sign-in, idle lock, admin tools (merged by ``python -m widgets.i18n_build``)."""
+
+from __future__ import annotations
+
+EN: dict[str, str] = {
+    "登录 — 长宁区城管指挥调度台": "Sign in — Changning Urban Management Dispatch Console",
+    "请登录": "Please sign in",
+    "登录": "Sign in",
+    "退出": "Quit",
+    "用户名": "User name",
+    "密码": "Password",
+    "再次输入": "Repeat",
+    "姓名": "Name",
+    "岗位": "Roles",
+    "状态": "Status",
+    "失败次数": "Failed sign-ins",
+    "账号": "Account",
+    "用户管理": "User management",
+    "用户管理…": "User management…",
+    "锁定屏幕": "Lock screen",
+    "屏幕已锁定": "Screen locked",
+    "当前用户：%1（长时间无操作）": "Signed in: %1 (idle)",
+    "输入密码解锁": "Password to unlock",
+    "解锁": "Unlock",
+    "新建用户": "New user",
+    "设置岗位": "Set roles",
+    "重置密码": "Reset password",
+    "停用": "Deactivate",
+    "启用": "Activate",
+    "已停用": "Deactivated",
+    "已锁定": "Locked",
+    "两次输入的密码不一致": "The passwords do not match",
+    "已创建用户 %1": "Created user %1",
+    "已设置 %1 的岗位": "Roles of %1 set",
+    "已重置 %1 的密码": "Password of %1 reset",
+    "已停用 %1": "Deactivated %1",
+    "已启用 %1": "Activated %1",
+}

@@ -44,6 +44,11 @@ class Reporter:
     note: str | None = None
 
 
+# Reference data (基础数据) guarded by ``manage_reference``; other entity types written through upsert_entity (notes,
+# rosters, drills, courses...) are checked by their own services with their own operations.
+REFERENCE_ENTITY_TYPES = frozenset({"officer", *projection.ASSET_TYPES})
+
+
 def _own_status_report(entity_type: str, entity_id: str, actor: Actor, action: str | None) -> bool:
     """An officer (处置单位) reporting their own duty status is field work, not reference-data maintenance."""
     return (entity_type == "officer" and action == "status" and actor.role is Role.HANDLER
@@ -109,7 +114,7 @@ class CaseWriter:
         ``case_id`` puts the event on a case's timeline (a note or handoff about that case)."""
         if entity_type not in projection.SPECS or entity_type == "case":
             raise ValidationError(f"未知实体类型 {entity_type}", f"unknown entity type {entity_type}")
-        if not _own_status_report(entity_type, entity_id, actor, action):
+        if entity_type in REFERENCE_ENTITY_TYPES and not _own_status_report(entity_type, entity_id, actor, action):
             check(actor, "manage_reference")
         current = self.state(entity_type, entity_id)
         changed = {k: v for k, v in fields.items() if current is None or current.get(k) != v}

@@ -43,6 +43,7 @@ class CaseActionController(QObject):
 
     succeeded = Signal(str, str)
     refused = Signal(str, str, str)
+    queued = Signal(str, str)  # database away: the command waits in the local outbox
 
     def __init__(self, ctx: ServiceContext, world: World, actor: Callable[[], Actor],
                  parent_widget: QWidget | None = None) -> None:
@@ -52,6 +53,7 @@ class CaseActionController(QObject):
         self.actor = actor
         self.parent_widget = parent_widget
         self.service = CaseService(ctx)
+        self.commands: Any = None  # console.services.outbox.ResilientCommands when the outbox is on
         self.dialog: ActionDialog | None = None
 
     def request(self, case_id: str, action: str) -> None:
@@ -81,6 +83,17 @@ class CaseActionController(QObject):
     def run(self, case_id: str, action: str, *, reason: str | None = None, target: str | None = None,
             override_reason: str | None = None) -> bool:
         payload = {OVERRIDE_KEY: override_reason} if override_reason else None
+        if self.commands is not None:  # through the local outbox (queued while the database is away)
+            result = self.commands.act(case_id, action, self.actor(), reason=reason, target=target, payload=payload)
+            if result.status == "queued":
+                self.queued.emit(case_id, action)
+                return True
+            if result.error is not None:
+                self.refused.emit(case_id, action, error_text(result.error))
+                return False
+            self.world.tail(self.ctx.db)
+            self.succeeded.emit(case_id, action)
+            return True
         try:
             self.service.act(case_id, action, self.actor(), reason=reason, target=target, payload=payload)
         except DomainError as exc:

@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.theme_name = theme
         self.session: SignedIn = DEMO_SESSION  # who is signed in (set_session); the demo user by default
+        self.db_online = True  # False while the database is unreachable (set by widgets.security.outage)
         self.loaded: Loaded | None = None
         self.bridge: WorldBridge | None = None
         self.search_index: SearchIndex | None = None
@@ -622,7 +623,11 @@ class MainWindow(QMainWindow):
             now = self.loaded.world.now_utc
             if self.sim_runner is None and not self.read_only:
                 self.loaded.world.set_time(self.loaded.ctx.clock.now_utc())
-                self.loaded.world.tail(self.loaded.db)
+                if self.db_online:
+                    try:
+                        self.loaded.world.tail(self.loaded.db)
+                    except Exception:  # database away: keep what we have; widgets.security.outage shows it
+                        self.db_online = False
             self.case_model.tick()
             self.details.tick()
         self.clock_label.setText(now.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M:%S") + " " + self.tr("北京时间"))

@@ -3,26 +3,33 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QToolBar, QToolButton
 
 from console.domain.enums import Role
+from console.errors import DomainError
 from console.security.accounts import AccountService
 from console.security.session import SessionPolicy
 from console.security.signin import SignedIn
+from console.services.outbox import LocalOutbox, ResilientCommands
+from widgets.i18n import current_language
 from widgets.security.admin_dialog import AdminDialog
 from widgets.security.gate import PermissionGate
 from widgets.security.lock import SessionLock
+from widgets.security.outage import OutageMonitor
 
 
 class SecurityUi:
     """The account menu in the toolbar, the permission gate and the idle lock of one window."""
 
     def __init__(self, window: Any, session: SignedIn, accounts: AccountService | None,
-                 idle_timeout_s: float, poll_ms: int = 1000) -> None:
+                 idle_timeout_s: float, poll_ms: int = 1000, outbox_path: Path | None = None,
+                 monitor_ms: int = 3000) -> None:
         self.window = window
+        self.monitor_ms = monitor_ms
         self.accounts = accounts
         self.gate = PermissionGate()
         self.admin_dialog: AdminDialog | None = None
@@ -53,6 +60,36 @@ class SecurityUi:
         self.button = button
         window.roleChanged.connect(self.on_role_changed)
         self.on_role_changed(window.current_role())
+        self.outbox_path = outbox_path
+        self.commands: ResilientCommands | None = None
+        self.monitor: OutageMonitor | None = None
+        self.outbox_error: str | None = None
+        window.loadFinished.connect(self.start_outbox)
+
+    def start_outbox(self) -> None:
+        """Route the window's case actions through the local outbox once the world is loaded."""
+        loaded = getattr(self.window, "loaded", None)
+        ctl = getattr(self.window, "actions_ctl", None)
+        if loaded is None or ctl is None or self.commands is not None:
+            return
+        try:
+            outbox = LocalOutbox(self.outbox_path)
+        except DomainError as exc:  # unwritable/full data dir: say so, keep working without the outbox
+            self.outbox_error = exc.message_en if current_language() == "en" else exc.message_zh
+            self.window.statusBar().showMessage(self.outbox_error, 30_000)
+            return
+        self.commands = ResilientCommands(loaded.ctx, outbox)
+        ctl.commands = self.commands
+        ctl.queued.connect(self._on_queued)
+        self.monitor = OutageMonitor(self.window, self.commands, self.monitor_ms)
+        self.monitor.poll()
+
+    def _on_queued(self, case_id: str, action: str) -> None:
+        from widgets.labels import action_text
+
+        self.window.statusBar().showMessage(
+            self.window.tr("数据库连接中断：“%1”（%2）已存入本地发件箱，恢复后按顺序提交")
+            .replace("%1", action_text(action)).replace("%2", case_id), 10_000)
 
     def on_role_changed(self, role: Role) -> None:
         self.gate.apply(role)
@@ -71,11 +108,14 @@ class SecurityUi:
 
     def stop(self) -> None:
         self.lock.stop()
+        if self.monitor is not None:
+            self.monitor.stop()
 
 
 def install_security(window: Any, session: SignedIn, accounts: AccountService | None,
-                     idle_timeout_s: float = 0.0, poll_ms: int = 1000) -> SecurityUi:
+                     idle_timeout_s: float = 0.0, poll_ms: int = 1000, outbox_path: Path | None = None,
+                     monitor_ms: int = 3000) -> SecurityUi:
     """Attach the security UI; keep the returned object alive as long as the window (it is stored on it)."""
-    ui = SecurityUi(window, session, accounts, idle_timeout_s, poll_ms)
+    ui = SecurityUi(window, session, accounts, idle_timeout_s, poll_ms, outbox_path, monitor_ms)
     window.security_ui = ui
     return ui

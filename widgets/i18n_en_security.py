@@ -35,4 +35,10 @@ EN: dict[str, str] = {
     "已重置 %1 的密码": "Password of %1 reset",
     "已停用 %1": "Deactivated %1",
     "已启用 %1": "Activated %1",
+    "（待提交 %1）": " (%1 to send)",
+    "数据库：连接中断，本地排队 %1 条": "Database: connection lost, %1 queued locally",
+    "恢复连接后有 %1 条命令被拒绝：%2": "%1 queued command(s) refused after reconnecting: %2",
+    "数据库已恢复：%1 条排队命令已按顺序提交": "Database back: %1 queued command(s) applied in order",
+    "数据库连接中断：“%1”（%2）已存入本地发件箱，恢复后按顺序提交":
+        "Database connection lost: \"%1\" (%2) is queued locally and will be applied in order when it returns",
 }

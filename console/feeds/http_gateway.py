@@ -8,6 +8,7 @@ for positions, a dead letter), never a 500; an unexpected error is logged and an
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import re
@@ -22,6 +23,7 @@ import platformdirs
 
 from console.feeds.deadletter import record_dead_letter
 from console.feeds.open311 import Open311Api, Open311Config, Open311Error, content_type, render
+from console.feeds.openapi import OPENAPI_PATH, openapi_document
 from console.feeds.positions import DeviceMapping, FixRejected, PositionFix, PositionIngest, validate_fix
 from console.feeds.qr_form import FormError, done_page, form_page, parse_form, status_page, store_photo
 from console.geo.coords import CoordinateError, lonlat_wgs84
@@ -30,6 +32,7 @@ from console.services.context import ServiceContext
 log = logging.getLogger(__name__)
 
 BASE_PATH = "/open311/v2/"
+_SAFE_HOST = re.compile(r"^[A-Za-z0-9.\-]{1,253}(:[0-9]{1,5})?$")  # echo the Host header only when it is a plain host
 KNOTS_TO_KMH = 1.852
 MAX_BODY_BYTES = 6 * 1024 * 1024
 OSMAND_CHANNEL = "positions.osmand"
@@ -160,7 +163,11 @@ class GatewayHandler(BaseHTTPRequestHandler):
             path = urlsplit(self.path).path
             fmt = "xml" if path.startswith(BASE_PATH) and path.lower().endswith(".xml") else "json"
             path, query = self._query()
-            if path.startswith(BASE_PATH):
+            if path == OPENAPI_PATH and method == "GET":
+                host = self.headers.get("Host") or ""
+                doc = openapi_document(f"http://{host}" if _SAFE_HOST.match(host) else None)
+                self._send(200, json.dumps(doc, ensure_ascii=False).encode(), "application/json; charset=utf-8")
+            elif path.startswith(BASE_PATH):
                 self._open311(method, path[len(BASE_PATH):], query)
             elif path == "/qr/status" and method == "GET":
                 self._qr_status(query)

@@ -1,0 +1,1 @@
+"""Reliability tooling: soak runs (simulated days with the gateway and several seats)."""

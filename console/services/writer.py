@@ -16,7 +16,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from console.domain.calendar import Duration, TimeUnit
-from console.domain.enums import CaseStatus, Priority, Role, SourceChannel, parse_enum
+from console.domain.enums import CaseStatus, Priority, SourceChannel, parse_enum
 from console.domain.sla import STEP_FOR_STATUS
 from console.domain.workflow import plan_transition
 from console.errors import ConflictError, IllegalActionError, NotFoundError, ValidationError
@@ -44,15 +44,12 @@ class Reporter:
     note: str | None = None
 
 
-# Reference data (基础数据) guarded by ``manage_reference``; other entity types written through upsert_entity (notes,
-# rosters, drills, courses...) are checked by their own services with their own operations.
+# Reference data (基础数据) guarded by ``manage_reference``: creating or editing (action None, "create", "update") an
+# officer, squad, unit, camera, workroom, sensor or workstation. Operational updates carry their own action name
+# (an officer's "status", "sign_in", "region_enter", a sensor's "sensor_alarm"...) and are checked by the service
+# that issues them; other entity types (notes, rosters, drills, courses) likewise.
 REFERENCE_ENTITY_TYPES = frozenset({"officer", *projection.ASSET_TYPES})
-
-
-def _own_status_report(entity_type: str, entity_id: str, actor: Actor, action: str | None) -> bool:
-    """An officer (处置单位) reporting their own duty status is field work, not reference-data maintenance."""
-    return (entity_type == "officer" and action == "status" and actor.role is Role.HANDLER
-            and actor.user == entity_id)
+REFERENCE_EDIT_ACTIONS = frozenset({None, "create", "update"})
 
 
 def _iso(ts: datetime | None) -> str | None:
@@ -114,7 +111,7 @@ class CaseWriter:
         ``case_id`` puts the event on a case's timeline (a note or handoff about that case)."""
         if entity_type not in projection.SPECS or entity_type == "case":
             raise ValidationError(f"未知实体类型 {entity_type}", f"unknown entity type {entity_type}")
-        if entity_type in REFERENCE_ENTITY_TYPES and not _own_status_report(entity_type, entity_id, actor, action):
+        if entity_type in REFERENCE_ENTITY_TYPES and action in REFERENCE_EDIT_ACTIONS:
             check(actor, "manage_reference")
         current = self.state(entity_type, entity_id)
         changed = {k: v for k, v in fields.items() if current is None or current.get(k) != v}

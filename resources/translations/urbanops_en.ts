@@ -24,6 +24,108 @@
     </message>
 </context>
 <context>
+    <name>AdminDialog</name>
+    <message>
+        <location filename="../../widgets/security/admin_dialog.py" line="82" />
+        <source>用户管理</source>
+        <translation>User management</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/security/admin_dialog.py" line="85" />
+        <source>用户名</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/security/admin_dialog.py" line="85" />
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/security/admin_dialog.py" line="85" />
+        <source>岗位</source>
+        <translation>Roles</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/security/admin_dialog.py" line="85" />
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/security/admin_dialog.py" line="85" />
+        <source>失败次数</source>
+        <translation>Failed sign-ins</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/security/admin_dialog.py" line="95" />
+        <location filename="../../widgets/security/admin_dialog.py" line="188" />
+        <source>新建用户</source>
+        <translation>New user</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/security/admin_dialog.py" line="96" />
+        <location filename="../../widgets/security/admin_dialog.py" line="196" />
+        <source>设置岗位</source>
+        <translation>Set roles</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/security/admin_dialog.py" line="97" />
+        <location filename="../../widgets/security/admin_dialog.py" line="204" />
+        <source>重置密码</source>
+        <translation>Reset password</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/security/admin_dialog.py" line="98" />
+        <source>停用</source>
+        <translation>Deactivate</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/security/admin_dialog.py" line="99" />
+        <location filename="../../widgets/security/admin_dialog.py" line="155" />
+        <source>启用</source>
+        <translation>Activate</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/security/admin_dialog.py" line="127" />
+        <source>已创建用户 %1</source>
+        <translation>Created user %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/security/admin_dialog.py" line="131" />
+        <source>已设置 %1 的岗位</source>
+        <translation>Roles of %1 set</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/security/admin_dialog.py" line="135" />
+        <source>已重置 %1 的密码</source>
+        <translation>Password of %1 reset</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/security/admin_dialog.py" line="139" />
+        <source>已停用 %1</source>
+        <translation>Deactivated %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/security/admin_dialog.py" line="143" />
+        <source>已启用 %1</source>
+        <translation>Activated %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/security/admin_dialog.py" line="155" />
+        <source>已停用</source>
+        <translation>Deactivated</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/security/admin_dialog.py" line="157" />
+        <source>已锁定</source>
+        <translation>Locked</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/security/admin_dialog.py" line="183" />
+        <source>两次输入的密码不一致</source>
+        <translation>The passwords do not match</translation>
+    </message>
+</context>
+<context>
     <name>BatchAssign</name>
     <message>
         <location filename="../../widgets/batch_assign.py" line="27" />
@@ -67,7 +169,7 @@
 <context>
     <name>CaseActionController</name>
     <message>
-        <location filename="../../widgets/case_actions.py" line="70" />
+        <location filename="../../widgets/case_actions.py" line="72" />
         <source>调度员在派遣对话框中手动指定</source>
         <translation>Chosen by hand in the dispatch dialog</translation>
     </message>
@@ -956,178 +1058,201 @@
     </message>
 </context>
 <context>
+    <name>LockOverlay</name>
+    <message>
+        <location filename="../../widgets/security/lock.py" line="33" />
+        <source>屏幕已锁定</source>
+        <translation>Screen locked</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/security/lock.py" line="41" />
+        <source>输入密码解锁</source>
+        <translation>Password to unlock</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/security/lock.py" line="44" />
+        <source>解锁</source>
+        <translation>Unlock</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/security/lock.py" line="55" />
+        <source>当前用户：%1（长时间无操作）</source>
+        <translation>Signed in: %1 (idle)</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../widgets/main_window.py" line="98" />
-        <location filename="../../widgets/main_window.py" line="135" />
+        <location filename="../../widgets/main_window.py" line="102" />
+        <location filename="../../widgets/main_window.py" line="139" />
         <source>长宁区城管指挥调度台</source>
         <translation>Changning Urban Management Dispatch Console</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="131" />
+        <location filename="../../widgets/main_window.py" line="135" />
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="140" />
+        <location filename="../../widgets/main_window.py" line="144" />
         <source>搜索：案件编号、队员、网格、街道/社区、地铁站（Ctrl+F）</source>
         <translation>Search: case id, officer, grid, subdistrict/community, metro station (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="152" />
+        <location filename="../../widgets/main_window.py" line="156" />
         <source>全区</source>
         <translation>District</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="154" />
+        <location filename="../../widgets/main_window.py" line="158" />
         <source>显示长宁全区（Ctrl+H）</source>
         <translation>Show the whole district (Ctrl+H)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="161" />
+        <location filename="../../widgets/main_window.py" line="165" />
         <source>当前岗位</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="183" />
-        <location filename="../../widgets/main_window.py" line="235" />
+        <location filename="../../widgets/main_window.py" line="186" />
+        <location filename="../../widgets/main_window.py" line="238" />
         <source>案件队列</source>
         <translation>Case queue</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="184" />
+        <location filename="../../widgets/main_window.py" line="187" />
         <source>详情</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="187" />
+        <location filename="../../widgets/main_window.py" line="190" />
         <source>加载中…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="189" />
-        <location filename="../../widgets/main_window.py" line="309" />
+        <location filename="../../widgets/main_window.py" line="192" />
+        <location filename="../../widgets/main_window.py" line="312" />
         <source>队员</source>
         <translation>Officer</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="190" />
+        <location filename="../../widgets/main_window.py" line="193" />
         <source>图层</source>
         <translation>Layers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="191" />
+        <location filename="../../widgets/main_window.py" line="194" />
         <source>队员与图层</source>
         <translation>Officers and layers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="193" />
+        <location filename="../../widgets/main_window.py" line="196" />
         <source>事件动态</source>
         <translation>Event ticker</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="218" />
+        <location filename="../../widgets/main_window.py" line="221" />
         <source>正在启动…</source>
         <translation>Starting…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="231" />
+        <location filename="../../widgets/main_window.py" line="234" />
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="239" />
+        <location filename="../../widgets/main_window.py" line="242" />
         <source>仅看超期</source>
         <translation>Overdue only</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="285" />
+        <location filename="../../widgets/main_window.py" line="288" />
         <source>加载失败：%1</source>
         <translation>Loading failed: %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="287" />
+        <location filename="../../widgets/main_window.py" line="290" />
         <source>数据库：异常</source>
         <translation>Database: error</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="345" />
+        <location filename="../../widgets/main_window.py" line="348" />
         <source>已加载：案件 %1 件（在办 %2），队员 %3 人</source>
         <translation>Loaded: %1 cases (%2 open), %3 officers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="503" />
+        <location filename="../../widgets/main_window.py" line="506" />
         <source>未找到：%1</source>
         <translation>Not found: %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="540" />
+        <location filename="../../widgets/main_window.py" line="562" />
         <source>回放模式只读，不能执行操作</source>
         <translation>Replay is read-only: actions cannot be run</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="556" />
+        <location filename="../../widgets/main_window.py" line="578" />
         <source>当前岗位对该案件没有此操作</source>
         <translation>Your role has no such action on this case</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="562" />
+        <location filename="../../widgets/main_window.py" line="584" />
         <source>已执行“%1”：%2</source>
         <translation>Done “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="570" />
+        <location filename="../../widgets/main_window.py" line="592" />
         <source>“%1”未执行：%2</source>
         <translation>“%1” refused: %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="607" />
+        <location filename="../../widgets/main_window.py" line="633" />
         <source>北京时间</source>
         <translation>CST</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="612" />
+        <location filename="../../widgets/main_window.py" line="638" />
         <source>数据源：异常 %1</source>
         <translation>Feed: error %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="615" />
+        <location filename="../../widgets/main_window.py" line="641" />
         <source>数据源：未连接</source>
         <translation>Feed: not connected</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="618" />
+        <location filename="../../widgets/main_window.py" line="644" />
         <source>数据源：模拟器启动中</source>
         <translation>Feed: simulator starting</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="620" />
-        <location filename="../../widgets/main_window.py" line="628" />
+        <location filename="../../widgets/main_window.py" line="646" />
+        <location filename="../../widgets/main_window.py" line="654" />
         <source>正常</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="620" />
+        <location filename="../../widgets/main_window.py" line="646" />
         <source>延迟 %1 秒</source>
         <translation>%1 s behind</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="622" />
+        <location filename="../../widgets/main_window.py" line="648" />
         <source>数据源：模拟器 ×%1 %2</source>
         <translation>Feed: simulator ×%1 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="628" />
+        <location filename="../../widgets/main_window.py" line="654" />
         <source>数据库：%1 %2</source>
         <translation>Database: %1 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="628" />
+        <location filename="../../widgets/main_window.py" line="654" />
         <source>异常</source>
         <translation>error</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="631" />
+        <location filename="../../widgets/main_window.py" line="658" />
         <source>用户：%1（%2）</source>
         <translation>User: %1 (%2)</translation>
     </message>
@@ -1198,7 +1323,7 @@
     <message>
         <location filename="../../widgets/details_panel.py" line="193" />
         <source>岗位</source>
-        <translation>Post</translation>
+        <translation>Roles</translation>
     </message>
     <message>
         <location filename="../../widgets/details_panel.py" line="194" />
@@ -1219,6 +1344,29 @@
         <location filename="../../widgets/details_panel.py" line="198" />
         <source>班次</source>
         <translation>Shift</translation>
+    </message>
+</context>
+<context>
+    <name>OutageMonitor</name>
+    <message>
+        <location filename="../../widgets/security/outage.py" line="77" />
+        <source>（待提交 %1）</source>
+        <translation> (%1 to send)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/security/outage.py" line="81" />
+        <source>数据库：连接中断，本地排队 %1 条</source>
+        <translation>Database: connection lost, %1 queued locally</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/security/outage.py" line="96" />
+        <source>恢复连接后有 %1 条命令被拒绝：%2</source>
+        <translation>%1 queued command(s) refused after reconnecting: %2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/security/outage.py" line="103" />
+        <source>数据库已恢复：%1 条排队命令已按顺序提交</source>
+        <translation>Database back: %1 queued command(s) applied in order</translation>
     </message>
 </context>
 <context>
@@ -1247,7 +1395,7 @@
     <message>
         <location filename="../../widgets/duty/personnel_view.py" line="50" />
         <source>岗位</source>
-        <translation>Post</translation>
+        <translation>Roles</translation>
     </message>
     <message>
         <location filename="../../widgets/duty/personnel_view.py" line="50" />
@@ -1282,7 +1430,7 @@
     <message>
         <location filename="../../widgets/duty/personnel_view.py" line="59" />
         <source>停用</source>
-        <translation>Deactivated</translation>
+        <translation>Deactivate</translation>
     </message>
 </context>
 <context>
@@ -1495,6 +1643,39 @@
     </message>
 </context>
 <context>
+    <name>SignInDialog</name>
+    <message>
+        <location filename="../../widgets/security/signin_dialog.py" line="32" />
+        <source>登录 — 长宁区城管指挥调度台</source>
+        <translation>Sign in — Changning Urban Management Dispatch Console</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/security/signin_dialog.py" line="35" />
+        <source>请登录</source>
+        <translation>Please sign in</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/security/signin_dialog.py" line="44" />
+        <source>用户名</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/security/signin_dialog.py" line="45" />
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/security/signin_dialog.py" line="60" />
+        <source>登录</source>
+        <translation>Sign in</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/security/signin_dialog.py" line="61" />
+        <source>退出</source>
+        <translation>Quit</translation>
+    </message>
+</context>
+<context>
     <name>SyncTile</name>
     <message>
         <location filename="../../widgets/video/video_wall.py" line="59" />
@@ -1564,6 +1745,34 @@
         <location filename="../../widgets/replay/timeline.py" line="146" />
         <source>⏸ 暂停</source>
         <translation>⏸ Pause</translation>
+    </message>
+</context>
+<context>
+    <name>UserForm</name>
+    <message>
+        <location filename="../../widgets/security/admin_dialog.py" line="43" />
+        <source>用户名</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/security/admin_dialog.py" line="45" />
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/security/admin_dialog.py" line="54" />
+        <source>岗位</source>
+        <translation>Roles</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/security/admin_dialog.py" line="60" />
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/security/admin_dialog.py" line="61" />
+        <source>再次输入</source>
+        <translation>Repeat</translation>
     </message>
 </context>
 <context>
@@ -1783,7 +1992,7 @@
     <message>
         <location filename="../../widgets/collab/workstation_view.py" line="65" />
         <source>岗位</source>
-        <translation>Post</translation>
+        <translation>Roles</translation>
     </message>
     <message>
         <location filename="../../widgets/collab/workstation_view.py" line="66" />
@@ -2662,6 +2871,11 @@
         <source>通知内容（全体席位可见）：</source>
         <translation>Notice (shown on every seat):</translation>
     </message>
+    <message>
+        <location filename="../../widgets/security/hook.py" line="91" />
+        <source>数据库连接中断：“%1”（%2）已存入本地发件箱，恢复后按顺序提交</source>
+        <translation>Database connection lost: "%1" (%2) is queued locally and will be applied in order when it returns</translation>
+    </message>
 </context>
 <context>
     <name>window</name>
@@ -2709,6 +2923,22 @@
         <location filename="../../widgets/collab/hook.py" line="47" />
         <source>发布通知…</source>
         <translation>Post notice…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/security/hook.py" line="40" />
+        <location filename="../../widgets/security/hook.py" line="54" />
+        <source>账号</source>
+        <translation>Account</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/security/hook.py" line="42" />
+        <source>用户管理…</source>
+        <translation>User management…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/security/hook.py" line="47" />
+        <source>锁定屏幕</source>
+        <translation>Lock screen</translation>
     </message>
 </context>
 </TS>

@@ -78,6 +78,7 @@ class EvidenceStore:
                     f.write(data)
                     f.flush()
                     os.fsync(f.fileno())
+                os.chmod(tmp, 0o644)  # a shared store: other seats read it
                 os.replace(tmp, target)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)

@@ -58,6 +58,7 @@ class SeedOptions:
     scale: float = 1.0
     now_utc: datetime | None = None  # default: the wall clock (rounded down to the minute)
     batch_ops: int = 4_000
+    muck_trucks: bool = True  # Linkong AI cameras' muck-truck events → registry → cases with evidence (console/evidence)
 
 
 @dataclass
@@ -122,6 +123,13 @@ def seed_demo(db: Database, options: SeedOptions, progress: Progress | None = No
         _end_of_history_status(w, world, now)
         w.flush()
 
+    muck: dict[str, Any] = {}
+    if options.muck_trucks:
+        from console.evidence.demo import seed_muck_trucks
+
+        say("muck-truck events from the Linkong AI cameras…")
+        muck = seed_muck_trucks(db, geo, [c for c in world.cameras if c[3]], now, options.seed)
+
     say("rostering the squads (排班)…")
     from console.duty.demo import seed_roster
 
@@ -146,6 +154,7 @@ def seed_demo(db: Database, options: SeedOptions, progress: Progress | None = No
         "scale": options.scale,
         "seed": options.seed,
         "now_utc": now.isoformat(),
+        "muck_truck": muck,
         "seconds": round(elapsed, 2),
     }
 

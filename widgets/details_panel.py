@@ -26,6 +26,7 @@ from console.storage.eventstore import StoredEvent
 from console.world import World
 from widgets.case_actions import available_actions, error_text
 from widgets.case_model import sla_seconds_left
+from widgets.evidence_list import evidence_html, open_evidence
 from widgets.labels import (
     action_text,
     countdown_text,
@@ -60,6 +61,7 @@ class CaseDetails(QWidget):
         self.message.setStyleSheet("QLabel { background: #5a1f24; color: #ffe3e3; padding: 6px; border-radius: 3px; }")
         self.body = QTextBrowser(self)
         self.body.setOpenLinks(False)
+        self.body.anchorClicked.connect(lambda url: open_evidence(url, self.case))
         self.actions_box = QWidget(self)
         self.actions_grid = QGridLayout(self.actions_box)
         self.actions_grid.setContentsMargins(0, 0, 0, 0)
@@ -164,7 +166,7 @@ class CaseDetails(QWidget):
                       f"<td><b>{escape(action_text(ev.action))}</b>{change}{extra}"
                       f" <span style='color:#8fa3b8'>· {escape(role_text(ev.role))} {escape(ev.actor)}</span>{reason}"
                       f"</td></tr>")
-        return (f"<div>{' · '.join(flags)}</div><table cellspacing='2'>{rows}</table>"
+        return (f"<div>{' · '.join(flags)}</div><table cellspacing='2'>{rows}</table>{evidence_html(c.get('evidence'))}"
                 f"<h4 style='margin-top:8px'>{timeline_word}（{len(timeline)}）</h4>"
                 f"<table cellspacing='2'>{''.join(tl)}</table>")
 

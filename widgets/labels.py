@@ -86,7 +86,7 @@ def action_text(action: str) -> str:
         return dtr(spec.label_zh)
     return dtr({"create": "新建", "update": "更新", "status": "状态变更", "move": "位置更新",
                 "sla_overdue": "超期", "grid_unvisited": "长时间无人巡查", "grid_visited": "恢复巡查",
-                "sign_in": "签到", "sign_out": "签退", **COLLAB_ACTIONS_ZH}.get(action, action))
+                "sign_in": "签到", "sign_out": "签退", "evidence_captured": "取证", **COLLAB_ACTIONS_ZH}.get(action, action))
 
 
 def officer_status_text(status: str | None) -> str:

@@ -177,97 +177,97 @@
 <context>
     <name>CaseDetails</name>
     <message>
-        <location filename="../../widgets/details_panel.py" line="98" />
+        <location filename="../../widgets/details_panel.py" line="100" />
         <source>时限</source>
         <translation>SLA</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="119" />
+        <location filename="../../widgets/details_panel.py" line="121" />
         <source>已脱敏</source>
         <translation>masked</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="119" />
+        <location filename="../../widgets/details_panel.py" line="121" />
         <source>超期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="120" />
+        <location filename="../../widgets/details_panel.py" line="122" />
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="120" />
+        <location filename="../../widgets/details_panel.py" line="122" />
         <source>办理过程</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="130" />
+        <location filename="../../widgets/details_panel.py" line="132" />
         <source>类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="131" />
+        <location filename="../../widgets/details_panel.py" line="133" />
         <source>来源</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="132" />
+        <location filename="../../widgets/details_panel.py" line="134" />
         <source>紧急度</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="133" />
+        <location filename="../../widgets/details_panel.py" line="135" />
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="134" />
+        <location filename="../../widgets/details_panel.py" line="136" />
         <source>街道 / 社区</source>
         <translation>Subdistrict / community</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="135" />
+        <location filename="../../widgets/details_panel.py" line="137" />
         <source>网格</source>
         <translation>Grid</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="136" />
+        <location filename="../../widgets/details_panel.py" line="138" />
         <source>处置人</source>
         <translation>Assignee</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="137" />
+        <location filename="../../widgets/details_panel.py" line="139" />
         <source>环节时限</source>
         <translation>Step deadline</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="138" />
+        <location filename="../../widgets/details_panel.py" line="140" />
         <source>处置时限</source>
         <translation>Disposal deadline</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="139" />
+        <location filename="../../widgets/details_panel.py" line="141" />
         <source>上报人</source>
         <translation>Reporter</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="140" />
+        <location filename="../../widgets/details_panel.py" line="142" />
         <source>描述</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="141" />
+        <location filename="../../widgets/details_panel.py" line="143" />
         <source>附件</source>
         <translation>Attachments</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="147" />
+        <location filename="../../widgets/details_panel.py" line="149" />
         <source>已督办</source>
         <translation>Supervised</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="149" />
+        <location filename="../../widgets/details_panel.py" line="151" />
         <source>返工 %1 次</source>
         <translation>Reworked %1×</translation>
     </message>
@@ -720,7 +720,7 @@
 <context>
     <name>DetailsPanel</name>
     <message>
-        <location filename="../../widgets/details_panel.py" line="216" />
+        <location filename="../../widgets/details_panel.py" line="218" />
         <source>在地图或列表中选择案件或队员以查看详情</source>
         <translation>Select a case or an officer on the map or in a list to see details</translation>
     </message>
@@ -839,6 +839,59 @@
         <location filename="../../widgets/duty/hook.py" line="63" />
         <source>刷新巡查覆盖率</source>
         <translation>Refresh patrol coverage</translation>
+    </message>
+</context>
+<context>
+    <name>EvidenceList</name>
+    <message>
+        <location filename="../../widgets/evidence_list.py" line="21" />
+        <source>事件数据</source>
+        <translation>Event data</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_list.py" line="22" />
+        <source>抓拍</source>
+        <translation>Snapshot</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_list.py" line="23" />
+        <source>视频片段</source>
+        <translation>Clip</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_list.py" line="24" />
+        <source>备案记录</source>
+        <translation>Registry record</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_list.py" line="25" />
+        <source>识别轨迹</source>
+        <translation>Sightings track</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_list.py" line="43" />
+        <source>打开</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_list.py" line="44" />
+        <source>文件缺失</source>
+        <translation>file missing</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_list.py" line="45" />
+        <source>类型</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_list.py" line="46" />
+        <source>大小</source>
+        <translation>Size</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_list.py" line="47" />
+        <source>证据（%1）</source>
+        <translation>Evidence (%1)</translation>
     </message>
 </context>
 <context>
@@ -1311,37 +1364,37 @@
 <context>
     <name>OfficerDetails</name>
     <message>
-        <location filename="../../widgets/details_panel.py" line="187" />
+        <location filename="../../widgets/details_panel.py" line="189" />
         <source>当前任务</source>
         <translation>Current orders</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="192" />
+        <location filename="../../widgets/details_panel.py" line="194" />
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="193" />
+        <location filename="../../widgets/details_panel.py" line="195" />
         <source>岗位</source>
         <translation>Roles</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="194" />
+        <location filename="../../widgets/details_panel.py" line="196" />
         <source>中队</source>
         <translation>Squad</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="195" />
+        <location filename="../../widgets/details_panel.py" line="197" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="196" />
+        <location filename="../../widgets/details_panel.py" line="198" />
         <source>最后定位</source>
         <translation>Last fix</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="198" />
+        <location filename="../../widgets/details_panel.py" line="200" />
         <source>班次</source>
         <translation>Shift</translation>
     </message>
@@ -2691,6 +2744,11 @@
         <location filename="../../widgets/_domain_strings.py" line="129" />
         <source>道路交通</source>
         <translation>Roads and traffic</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/evidence_list.py" line="17" />
+        <source>取证</source>
+        <translation>Evidence captured</translation>
     </message>
 </context>
 <context>

@@ -26,7 +26,7 @@ from sqlalchemy import delete, insert, select
 
 from console.errors import DataFileError, ValidationError
 from console.evidence.permits import Permit, RecordError, normalise_plate, permit_from_json
-from console.evidence.registry_client import RegistryClient, RegistryUnavailable
+from console.evidence.registry_client import RegistryClient, RegistryRejected, RegistryUnavailable
 from console.feeds.deadletter import dead_letter_values
 from console.services.actor import Actor
 from console.services.context import ServiceContext
@@ -135,7 +135,7 @@ class PermitRegistry:
             try:
                 raw = self.client.fetch_one(plate)
                 result = self._store_api_answer(plate, raw, now)
-            except (RegistryUnavailable, DataFileError):
+            except (RegistryUnavailable, RegistryRejected, DataFileError):  # e.g. a revoked key: answer unknown
                 result = None
             if result is None and cached is not None:
                 result = _lookup_from(plate, cached[0], "stale_cache", cached[2])

@@ -119,6 +119,12 @@ def test_lookup_caches_expires_and_falls_back_to_stale(ev_ctx: ServiceContext, r
     assert reg.lookup("沪A10001").source == "api"
 
 
+def test_lookup_with_a_rejected_key_answers_unknown(ev_ctx: ServiceContext, registry_api: LoopbackApi) -> None:
+    registry_api.behaviour.custom = lambda _p, _q: (403, b'{"error":"key revoked"}')
+    answer = PermitRegistry(ev_ctx, client(registry_api)).lookup("沪A10001")
+    assert (answer.status, answer.source) == ("unknown", "none") and len(registry_api.behaviour.hits) == 1
+
+
 def test_memory_cache_answers_without_the_database(ev_ctx: ServiceContext, registry_api: LoopbackApi) -> None:
     registry_api.behaviour.permits = {"沪A10001": permit("沪A10001")}
     reg = PermitRegistry(ev_ctx, client(registry_api), memory_ttl_s=60)

@@ -51,7 +51,9 @@ def seed(args: argparse.Namespace) -> int:
     check_reachable(engine)
     db = Database(engine)
     upgrade(db)
-    report = seed_demo(db, SeedOptions(seed=args.seed, days=args.days, scale=args.scale), progress=_progress)
+    report = seed_demo(db, SeedOptions(seed=args.seed, days=args.days, scale=args.scale, muck_trucks=True,
+                                       muck_media=True),
+                       progress=_progress)
     print_json(report)
     return 0
 

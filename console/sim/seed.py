@@ -58,7 +58,11 @@ class SeedOptions:
     scale: float = 1.0
     now_utc: datetime | None = None  # default: the wall clock (rounded down to the minute)
     batch_ops: int = 4_000
-    muck_trucks: bool = True  # Linkong AI cameras' muck-truck events → registry → cases with evidence (console/evidence)
+    # Linkong AI cameras' muck-truck events → registry → cases with evidence (console/evidence), with snapshots and a
+    # clip from the video feature's loopback camera server. ``urbanops seed --demo`` turns both on; they are off for
+    # in-process seeding (tests, the GUI's first run) so the camera server's threads never share a Qt test process.
+    muck_trucks: bool = False
+    muck_media: bool = False
 
 
 @dataclass
@@ -128,7 +132,8 @@ def seed_demo(db: Database, options: SeedOptions, progress: Progress | None = No
         from console.evidence.demo import seed_muck_trucks
 
         say("muck-truck events from the Linkong AI cameras…")
-        muck = seed_muck_trucks(db, geo, [c for c in world.cameras if c[3]], now, options.seed)
+        muck = seed_muck_trucks(db, geo, [c for c in world.cameras if c[3]], now, options.seed,
+                                camera_server=options.muck_media)
 
     say("rostering the squads (排班)…")
     from console.duty.demo import seed_roster

@@ -26,6 +26,7 @@ class LoadOptions:
     seed_if_empty: bool = True
     seed_days: int = 3
     seed_scale: float = 1.0
+    muck_trucks: bool = True  # first-run seeding includes the muck-truck evidence demo
 
 
 @dataclass
@@ -63,7 +64,10 @@ def load_everything(options: LoadOptions, say: Any = None, clock: Clock | None =
         from console.sim.seed import SeedOptions, seed_demo
 
         report(15, "首次运行：生成长宁区演示数据…")
-        seeded = seed_demo(db, SeedOptions(days=options.seed_days, scale=options.seed_scale),
+        # the console's first run is the demo: the Linkong AI cameras' muck-truck traffic (with snapshots and a clip
+        # from a loopback camera server) is part of it, as with `urbanops seed --demo`
+        seeded = seed_demo(db, SeedOptions(days=options.seed_days, scale=options.seed_scale,
+                                           muck_trucks=options.muck_trucks, muck_media=options.muck_trucks),
                            progress=lambda msg: report(40, "演示数据：" + msg))
     report(60, "加载地理底图…")
     geo = load_geo_context(db)

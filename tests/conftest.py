@@ -6,6 +6,7 @@ With URBANOPS_REQUIRE_SERVICES=1 (CI) a missing service is a failure, not a skip
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,11 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The suite (and every CLI subprocess it starts) keeps data, caches and settings in a throwaway home, never the
+# developer's: evidence and attachment stores, the outbox, QSettings all follow the XDG directories.
+_TEST_HOME = tempfile.mkdtemp(prefix="urbanops-tests-")
+for _var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+    os.environ[_var] = os.path.join(_TEST_HOME, _var.lower())
 
 PG_ADMIN_URL = os.environ.get("URBANOPS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 

@@ -174,4 +174,7 @@ EN: dict[str, str] = {
     "已派遣 %1 件给 %2": "Dispatched %1 to %2",
     "；%1 件未派遣（%2：%3）": "; %1 not dispatched (%2: %3)",
     "派遣所选 %1 件案件给该队员": "Dispatch the %1 selected cases to this officer",
+    # event ticker: one line per SLA-timer round
+    "%1 系统自动督办 %2 件超时案件（点击查看首件，悬停看全部）":
+        "%1 SLA timer escalated %2 overdue cases (click for the first, hover for all)",
 }

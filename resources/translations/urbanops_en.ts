@@ -842,6 +842,14 @@
     </message>
 </context>
 <context>
+    <name>EventTicker</name>
+    <message>
+        <location filename="../../widgets/event_ticker.py" line="85" />
+        <source>%1 系统自动督办 %2 件超时案件（点击查看首件，悬停看全部）</source>
+        <translation>%1 SLA timer escalated %2 overdue cases (click for the first, hover for all)</translation>
+    </message>
+</context>
+<context>
     <name>EvidenceList</name>
     <message>
         <location filename="../../widgets/evidence_list.py" line="21" />

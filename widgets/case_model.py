@@ -12,14 +12,16 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QMimeData,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPoint,
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QDropEvent
 
 from console.city.deadlines import effective_deadline
 from console.domain.enums import CaseStatus
@@ -73,6 +75,23 @@ def case_ids_from_mime(mime: QMimeData) -> list[str]:
     if not mime.hasFormat(CASE_IDS_MIME):
         return []
     return [line for line in bytes(mime.data(CASE_IDS_MIME).data()).decode().splitlines() if line]
+
+
+def handle_case_drop(event: QDropEvent, officer_at: Callable[[QPoint], str | None],
+                     on_drop: Callable[[list[str], str], None]) -> bool | None:
+    """Drag-to-assign for any officer view: accept a drag of queue rows over an officer, call ``on_drop(ids,
+    officer_id)`` when they are dropped there. None when the drag carries no case ids (the caller decides)."""
+    ids = case_ids_from_mime(event.mimeData())
+    if not ids:
+        return None
+    oid = officer_at(event.position().toPoint())
+    if oid is None and event.type() != QEvent.Type.DragEnter:
+        event.ignore()
+        return True
+    event.acceptProposedAction()
+    if event.type() == QEvent.Type.Drop and oid is not None:
+        on_drop(ids, oid)
+    return True
 
 
 class CaseTableModel(QAbstractTableModel):

@@ -21,7 +21,7 @@ from maps.layer_base import MapLayer
 from maps.point_layer import PointLayer
 from maps.symbology import CameraSymbology, CaseSymbology, OfficerSymbology, SensorSymbology, WorkroomSymbology
 from maps.theme import theme_named
-from widgets.case_model import case_ids_from_mime
+from widgets.case_model import handle_case_drop
 from widgets.layer_panel import LayerInfo
 
 # taxonomy "domain" → the map's case pictogram
@@ -215,17 +215,9 @@ class MapPanel(QWidget):
         """Queue rows dropped on an officer symbol become ``casesDroppedOnOfficer``."""
         if watched is self.canvas.viewport_widget() and isinstance(event, (QDragEnterEvent, QDragMoveEvent,
                                                                              QDropEvent)):
-            ids = case_ids_from_mime(event.mimeData())
-            if not ids:
-                return super().eventFilter(watched, event)
-            oid = self.officer_at_view_pos(event.position().toPoint())
-            if oid is None and event.type() != QEvent.Type.DragEnter:
-                event.ignore()
-                return True
-            event.acceptProposedAction()
-            if event.type() == QEvent.Type.Drop and oid is not None:
-                self.casesDroppedOnOfficer.emit(ids, oid)
-            return True
+            handled = handle_case_drop(event, self.officer_at_view_pos, self.casesDroppedOnOfficer.emit)
+            if handled is not None:
+                return handled
         return super().eventFilter(watched, event)
 
     def _on_context(self, layer: str, fid: str, global_pos: QPoint) -> None:

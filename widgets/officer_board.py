@@ -10,7 +10,7 @@ from PySide6.QtGui import QBrush, QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from console.world import World
-from widgets.case_model import case_ids_from_mime
+from widgets.case_model import handle_case_drop
 from widgets.labels import officer_status_text, post_text
 from widgets.theme import officer_status_colour
 
@@ -147,13 +147,7 @@ class OfficerBoard(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Drops of queue rows onto an officer row become ``casesDropped`` (the window assigns them)."""
         if watched is self.tree.viewport() and isinstance(event, (QDragEnterEvent, QDragMoveEvent, QDropEvent)):
-            ids = case_ids_from_mime(event.mimeData())
-            oid = self.officer_at(event.position().toPoint())
-            if not ids or (oid is None and event.type() != QEvent.Type.DragEnter):
-                event.ignore()
-                return True
-            event.acceptProposedAction()
-            if event.type() == QEvent.Type.Drop and oid is not None:
-                self.casesDropped.emit(ids, oid)
+            if handle_case_drop(event, self.officer_at, self.casesDropped.emit) is None:
+                event.ignore()  # not queue rows: nothing to drop here
             return True
         return super().eventFilter(watched, event)

@@ -42,9 +42,7 @@ def o311_ctx(migrated_db: Database) -> ServiceContext:
 
 @pytest.fixture
 def gateway(o311_ctx: ServiceContext, tmp_path: Path) -> Iterator[GatewayHTTPServer]:
-    server = serve(o311_ctx, "127.0.0.1", 0, config=Open311Config(anonymous_limit=1000), media_dir=tmp_path / "media")
-    yield server
-    server.shutdown()
+    yield from running_gateway(o311_ctx, tmp_path)
 
 
 def base_url(server: GatewayHTTPServer) -> str:
@@ -52,13 +50,12 @@ def base_url(server: GatewayHTTPServer) -> str:
     return f"http://{host!s}:{port}"
 
 
-@pytest.fixture
-def lite_ctx(sqlite_url: str) -> Iterator[ServiceContext]:
-    """SQLite only, for behaviour that does not depend on the backend (keeps the area fast)."""
+def seeded_context(url: str) -> Iterator[ServiceContext]:
+    """A migrated, seeded database at ``url`` behind a service context (body of the ``*_ctx`` fixtures)."""
     from console.storage.db import make_engine
     from console.storage.migrations_api import upgrade
 
-    db = Database(make_engine(sqlite_url))
+    db = Database(make_engine(url))
     upgrade(db)
     ctx = ServiceContext(db)
     seed(db, ctx)
@@ -66,8 +63,19 @@ def lite_ctx(sqlite_url: str) -> Iterator[ServiceContext]:
     db.dispose()
 
 
-@pytest.fixture
-def lite_gateway(lite_ctx: ServiceContext, tmp_path: Path) -> Iterator[GatewayHTTPServer]:
-    server = serve(lite_ctx, "127.0.0.1", 0, config=Open311Config(anonymous_limit=1000), media_dir=tmp_path / "media")
+def running_gateway(ctx: ServiceContext, tmp_path: Path) -> Iterator[GatewayHTTPServer]:
+    """The gateway on a free loopback port (body of the ``*_gateway`` fixtures)."""
+    server = serve(ctx, "127.0.0.1", 0, config=Open311Config(anonymous_limit=1000), media_dir=tmp_path / "media")
     yield server
     server.shutdown()
+
+
+@pytest.fixture
+def lite_ctx(sqlite_url: str) -> Iterator[ServiceContext]:
+    """SQLite only, for behaviour that does not depend on the backend (keeps the area fast)."""
+    yield from seeded_context(sqlite_url)
+
+
+@pytest.fixture
+def lite_gateway(lite_ctx: ServiceContext, tmp_path: Path) -> Iterator[GatewayHTTPServer]:
+    yield from running_gateway(lite_ctx, tmp_path)

@@ -12,34 +12,24 @@ from pathlib import Path
 import pytest
 import requests
 
-from console.feeds.http_gateway import GatewayHTTPServer, serve
-from console.feeds.open311 import Open311Config
+from console.feeds.http_gateway import GatewayHTTPServer
 from console.services.context import ServiceContext
 from console.services.seat import SeatFollower
-from console.storage.db import Database, make_engine
 from console.storage.eventstore import StoredEvent
-from console.storage.migrations_api import upgrade
 from console.world import World
-from tests.open311.conftest import API_KEY, base_url, seed
+from tests.open311.conftest import API_KEY, base_url, running_gateway, seeded_context
 
 DEADLINE_S = 1.0
 
 
 @pytest.fixture
 def pg_ctx(pg_url: str) -> Iterator[ServiceContext]:
-    db = Database(make_engine(pg_url))
-    upgrade(db)
-    ctx = ServiceContext(db)
-    seed(db, ctx)
-    yield ctx
-    db.dispose()
+    yield from seeded_context(pg_url)
 
 
 @pytest.fixture
 def pg_gateway(pg_ctx: ServiceContext, tmp_path: Path) -> Iterator[GatewayHTTPServer]:
-    server = serve(pg_ctx, "127.0.0.1", 0, config=Open311Config(anonymous_limit=1000), media_dir=tmp_path / "media")
-    yield server
-    server.shutdown()
+    yield from running_gateway(pg_ctx, tmp_path)
 
 
 def _apply_until(world: World, inbox: list[StoredEvent], lock: threading.Lock, case_id: str) -> bool:

@@ -8,6 +8,7 @@ session then answers every question about an instant *t* from memory: ``state_at
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -149,24 +150,31 @@ def load_session(source: ReplaySource, from_utc: datetime | None = None, to_utc:
     say = progress or (lambda _f, _t: None)
     timings: dict[str, float] = {}
     start, end = resolve_period(source, from_utc, to_utc)
-    t0 = time.perf_counter()
-    say(0.02, "读取事件日志…")
-    base, period, recent = load_events(source, start, end, progress)
-    timings["events"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    say(0.35, "建立检查点…")
-    index = ReplayIndex(base, period, start, end, checkpoint_every,
-                        progress=lambda f: say(0.35 + 0.15 * f, "建立检查点…"))
-    timings["index"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    if with_tracks and tracks_around is not None:
-        around = min(max(as_utc(tracks_around), start), end)
-        tracks = TrackIndex.from_chunks([source.read_positions(around - FIRST_FRAME_WINDOW, around + FIRST_FRAME_WINDOW)])
-    elif with_tracks:
-        tracks = load_tracks(source, start, end, lambda f, txt: say(0.5 + 0.45 * f, txt))
-    else:
-        tracks = TrackIndex.from_chunks([])
-    timings["tracks"] = time.perf_counter() - t0
+    # The first frame's fixes are read on a second thread while this one decodes and folds the events: the track
+    # query runs inside SQLite/the driver with the GIL released, so on two cores the two overlap.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="replay-tracks") as pool:
+        around_tracks: Future[PositionChunk] | None = None
+        if with_tracks and tracks_around is not None:
+            around = min(max(as_utc(tracks_around), start), end)
+            around_tracks = pool.submit(source.read_positions, around - FIRST_FRAME_WINDOW,
+                                        around + FIRST_FRAME_WINDOW)
+        t0 = time.perf_counter()
+        say(0.02, "读取事件日志…")
+        base, period, recent = load_events(source, start, end, progress)
+        timings["events"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        say(0.35, "建立检查点…")
+        index = ReplayIndex(base, period, start, end, checkpoint_every,
+                            progress=lambda f: say(0.35 + 0.15 * f, "建立检查点…"))
+        timings["index"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        if around_tracks is not None:
+            tracks = TrackIndex.from_chunks([around_tracks.result()])  # "tracks": the wait left after the overlap
+        elif with_tracks:
+            tracks = load_tracks(source, start, end, lambda f, txt: say(0.5 + 0.45 * f, txt))
+        else:
+            tracks = TrackIndex.from_chunks([])
+        timings["tracks"] = time.perf_counter() - t0
     cams = source.camera_events(start - TRACK_LOOKBACK, end)
     say(1.0, "加载完成")
     return ReplaySession(source, index, tracks, cams, timings, recent)

@@ -67,8 +67,10 @@ def fold(state: dict[str, Any] | None, ev: StoredEvent) -> dict[str, Any]:
     new["version"] = int(new.get("version", 0)) + 1
     new["last_seq"] = ev.seq
     if ev.entity_type == "case":
-        new.setdefault("created_at", ev.ts_utc.isoformat())
-        new["updated_at"] = ev.ts_utc.isoformat()
+        stamp = ev.ts_utc.isoformat()
+        if "created_at" not in new:
+            new["created_at"] = stamp
+        new["updated_at"] = stamp
     return new
 
 

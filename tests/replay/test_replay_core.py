@@ -147,3 +147,21 @@ def test_first_frame_tracks_window_matches_the_full_load_near_its_instant(replay
     quick.replace_tracks(full)
     assert quick.tracks is full
     src.close()
+
+
+def test_sqlite_fast_event_decoder_equals_the_store_read(replay_db_url: str) -> None:
+    """The replay's hand decoder of SQLite rows (orjson, fromisoformat) gives exactly what the event store reads."""
+    src = ReplaySource.open(db_url=replay_db_url)
+    db = Database(make_engine(replay_db_url))
+    try:
+        until = SEED_NOW - timedelta(hours=3)
+        fast = list(src.iter_events(until, batch=97))  # a small batch crosses many batch borders
+        with db.read_session() as s:
+            want = list(eventstore.read(s, 0, until_ts=until))
+        assert len(fast) > 500
+        assert fast == want
+        assert any(e.payload is not None for e in fast) and any(e.before is not None for e in fast)
+        assert all(e.ts_utc.utcoffset() == timedelta(0) for e in fast)
+    finally:
+        src.close()
+        db.dispose()

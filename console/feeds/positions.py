@@ -372,16 +372,25 @@ def _upsert_latest(s: Session, engine: Engine, batch: list[_Pending]) -> None:
                "accuracy_m": p.fix.accuracy_m, "speed_kmh": p.fix.speed_kmh, "heading_deg": p.fix.heading_deg,
                "source": p.fix.source, "device_id": p.fix.device_id[:64], "received_utc": now}
               for oid, p in sorted(newest.items())]
-    table: Any = OfficerFixRow.__table__
-    dialect: Any = postgresql if engine.dialect.name == "postgresql" else sqlite
-    cols = ("ts_utc", "lon", "lat", "accuracy_m", "speed_kmh", "heading_deg", "source", "device_id", "received_utc")
     conn = s.connection()
-    for start in range(0, len(values), 500):  # one multi-row statement per chunk, not one statement per officer
-        stmt: Any = dialect.insert(table).values(values[start:start + 500])
-        stmt = stmt.on_conflict_do_update(index_elements=["officer_id"],
-                                          set_={c: stmt.excluded[c] for c in cols},
-                                          where=stmt.excluded.ts_utc > table.c.ts_utc)
-        conn.execute(stmt)
+    conn.execute(_latest_upsert_statement(engine.dialect.name), values)
+
+
+_LATEST_COLS = ("ts_utc", "lon", "lat", "accuracy_m", "speed_kmh", "heading_deg", "source", "device_id", "received_utc")
+
+
+@functools.lru_cache(maxsize=4)
+def _latest_upsert_statement(dialect_name: str) -> Any:
+    """One parameterised upsert per dialect, executed with many rows: compiled once and cached by SQLAlchemy.
+
+    (A multi-row ``VALUES`` statement built per batch cost ≈ 70 ms per 100-officer batch to compile — more than
+    the COPY of the whole batch.)"""
+    table: Any = OfficerFixRow.__table__
+    dialect: Any = postgresql if dialect_name == "postgresql" else sqlite
+    stmt: Any = dialect.insert(table)
+    return stmt.on_conflict_do_update(index_elements=["officer_id"],
+                                      set_={c: stmt.excluded[c] for c in _LATEST_COLS},
+                                      where=stmt.excluded.ts_utc > table.c.ts_utc)
 
 
 def latest_fixes(db: Database, since_utc: datetime | None = None) -> list[dict[str, Any]]:

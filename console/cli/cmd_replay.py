@@ -42,6 +42,8 @@ def register(sub: Any) -> None:
     p.add_argument("--info", action="store_true", help="print the period summary as JSON (no window)")
     p.add_argument("--out", metavar="FILE", help="export: the replay file to write")
     p.add_argument("--force", action="store_true", help="export: overwrite an existing file")
+    p.add_argument("--evidence-dir", metavar="DIR",
+                   help="export: evidence store root to embed files from (default: $URBANOPS_EVIDENCE_DIR or user data)")
     p.add_argument("--hours", type=float, default=48.0, help="demo-tracks: hours of history to fill (default 48)")
     p.set_defaults(handler=replay)
     # Training drills (another feature area) add their subcommands here when their package is present.
@@ -126,8 +128,11 @@ def export(args: argparse.Namespace) -> int:
     assert t1 is not None and t2 is not None
     src = ReplaySource.open(None, db_url=args.db)
     try:
+        from console.evidence.store import EvidenceStore
+
+        store = EvidenceStore(Path(args.evidence_dir)) if args.evidence_dir else None
         result = export_period(src, t1, t2, Path(args.out), force=args.force,
-                               say=lambda m: print(m, file=sys.stderr))
+                               say=lambda m: print(m, file=sys.stderr), evidence_store=store)
     finally:
         src.close()
     print_json(result.to_json())

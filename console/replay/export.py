@@ -8,8 +8,8 @@ The file is an ordinary urbanops SQLite database at the current schema head, hol
 - the projections rebuilt from that log (so the file also opens as a normal database at T2, e.g. for a drill);
 - the geography in force, officers' fixes in [T1 − 15 min, T2], camera detections in the period;
 - ``replay_meta`` (period, source, export time, counts) — a plain key/value table outside the Alembic models;
-- evidence files referenced in the period, through ``export_evidence`` (a hook: nothing to copy until the
-  content-addressed evidence store, ``console/evidence``, exists).
+- the evidence files recorded in the period, embedded after re-hashing (``console/evidence/replay_embed.py``);
+  ``audit verify`` on the file checks them against its log.
 
 Reporters' personal data (``case_reporters``) is left out on purpose: a training file must not carry it.
 The source is read through a read-only connection; the file is written to a temporary name and renamed at the end.
@@ -17,8 +17,6 @@ The source is read through a read-only connection; the file is written to a temp
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import os
 import sqlite3
 from collections.abc import Callable
@@ -29,7 +27,10 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, text
 
+from console.config import evidence_dir
 from console.errors import StorageError, ValidationError
+from console.evidence.replay_embed import EmbedResult, embed_period_evidence
+from console.evidence.store import EvidenceStore
 from console.replay.session import TRACK_LOOKBACK
 from console.replay.source import FILE_SUFFIX, META_TABLE, ReplaySource
 from console.storage import projection
@@ -73,23 +74,15 @@ def _copy(src: Database, dst: Database, table: Any, where: Any = None, order_by:
     return n
 
 
-def export_evidence(source: ReplaySource, target: Database, from_utc: datetime, to_utc: datetime) -> int:
-    """Copy the evidence the period references (hook for ``console/evidence``); returns files copied.
-
-    When the evidence store module exists it must offer ``export_for_replay(src_db, dst_db, from_utc, to_utc) -> int``;
-    until then there is nothing to copy and the file's meta says so.
-    """
-    if importlib.util.find_spec("console.evidence") is None:
-        return 0
-    module = importlib.import_module("console.evidence")
-    hook = getattr(module, "export_for_replay", None)
-    if hook is None:
-        return 0
-    return int(hook(source.db, target, from_utc, to_utc))
+def export_evidence(source: ReplaySource, target: Database, from_utc: datetime, to_utc: datetime,
+                    store: EvidenceStore | None = None) -> EmbedResult:
+    """Embed the evidence files of the period's ``evidence`` events (console/evidence/replay_embed.py)."""
+    return embed_period_evidence(source.db, target, from_utc, to_utc, store or EvidenceStore(evidence_dir()))
 
 
 def export_period(source: ReplaySource, from_utc: datetime, to_utc: datetime, out: Path, *,
-                  force: bool = False, say: Say | None = None) -> ExportResult:
+                  force: bool = False, say: Say | None = None, evidence_store: EvidenceStore | None = None
+                  ) -> ExportResult:
     """Write the replay file for [from_utc, to_utc] (see the module docstring for what it holds)."""
     report = say or (lambda _m: None)
     from_utc, to_utc = as_utc(from_utc), as_utc(to_utc)
@@ -139,12 +132,18 @@ def export_period(source: ReplaySource, from_utc: datetime, to_utc: datetime, ou
             cam = Base.metadata.tables["camera_events"]
             n_cam = _copy(source.db, target, cam, (cam.c.start_time_utc >= from_utc - TRACK_LOOKBACK)
                           & (cam.c.start_time_utc <= to_utc))
-        n_evidence = export_evidence(source, target, from_utc, to_utc)
+        report("embedding the period's evidence files…")
+        embedded = export_evidence(source, target, from_utc, to_utc, evidence_store)
+        n_evidence = embedded.files
+        for problem in embedded.problems:
+            report(f"evidence not embedded: {problem}")
         meta = {"format": FORMAT_VERSION, "from_utc": from_utc.isoformat(), "to_utc": to_utc.isoformat(),
                 "source": source.label, "exported_utc": datetime.now(UTC).isoformat(), "events": str(n_events),
                 "last_seq": str(last_seq), "period_events": str(period_events), "positions": str(n_pos),
                 "camera_events": str(n_cam), "evidence_files": str(n_evidence),
-                "evidence": "included" if n_evidence else "none (no evidence store in this build or none referenced)",
+                "evidence": (f"{n_evidence} files embedded ({embedded.bytes} bytes)" if n_evidence
+                             else "none recorded in the period"),
+                "evidence_problems": str(len(embedded.problems)),
                 "personal_data": "excluded (case_reporters not exported)"}
         with target.engine.begin() as conn:
             conn.execute(text(f"CREATE TABLE {META_TABLE} (key TEXT PRIMARY KEY, value TEXT NOT NULL)"))

@@ -1,15 +1,19 @@
-"""Dialog asking for what a workflow action needs: a reason and/or a target (officer, squad or unit)."""
+"""Dialog asking for what a workflow action needs: a reason and/or a target (officer, squad or unit), and for
+法制审核通过 the decision recorded with it (rules in console/domain/legal_decision.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFormLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -20,7 +24,8 @@ class ActionDialog(QDialog):
     """Non-blocking: the caller connects ``accepted`` and reads :meth:`reason` / :meth:`target`."""
 
     def __init__(self, title: str, case_id: str, *, need_reason: bool, need_target: bool,
-                 targets: Sequence[tuple[str, str]] = (), parent: QWidget | None = None) -> None:
+                 targets: Sequence[tuple[str, str]] = (), need_decision: bool = False,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setMinimumWidth(420)
@@ -42,11 +47,45 @@ class ActionDialog(QDialog):
             edit.setFixedHeight(80)
             form.addRow(self.tr("原因"), edit)
             self.reason_edit = edit
+        self.decision_edits: dict[str, QLineEdit] = {}
+        self.fine_spin: QDoubleSpinBox | None = None
+        if need_decision:
+            for key, label, hint in (("decision_no", self.tr("决定书文号"), self.tr("例：长城管罚字〔2026〕第0123号")),
+                                     ("decision", self.tr("处理决定"), self.tr("例：罚款人民币伍仟元")),
+                                     ("legal_basis", self.tr("法律依据"), self.tr("例：《上海市建筑垃圾处理管理规定》"))):
+                line = QLineEdit(self)
+                line.setPlaceholderText(hint)
+                form.addRow(label, line)
+                self.decision_edits[key] = line
+            fine = QDoubleSpinBox(self)
+            fine.setRange(0.0, 10_000_000.0)
+            fine.setDecimals(2)
+            fine.setSingleStep(100.0)
+            fine.setSpecialValueText(self.tr("无罚款"))  # the minimum (0) means: no fine in this decision
+            fine.setSuffix(self.tr(" 元"))
+            form.addRow(self.tr("罚款金额"), fine)
+            self.fine_spin = fine
         lay.addLayout(form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
+
+    def decision(self) -> dict[str, Any] | None:
+        """The decision as typed (validated by the service, which refuses an incomplete one); None if left empty."""
+        if not self.decision_edits:
+            return None
+        out: dict[str, Any] = {k: e.text().strip() for k, e in self.decision_edits.items() if e.text().strip()}
+        if self.fine_spin is not None and self.fine_spin.value() > 0:
+            out["fine_cny"] = round(self.fine_spin.value(), 2)
+        return out or None
+
+    def set_decision(self, values: dict[str, Any]) -> None:
+        for key, value in values.items():
+            if key == "fine_cny" and self.fine_spin is not None:
+                self.fine_spin.setValue(float(value))
+            elif key in self.decision_edits:
+                self.decision_edits[key].setText(str(value))
 
     def reason(self) -> str | None:
         return self.reason_edit.toPlainText().strip() or None if self.reason_edit is not None else None

@@ -24,6 +24,7 @@ from widgets.i18n import current_language
 from widgets.labels import action_text, officer_status_text
 
 OVERRIDE_ACTIONS = ("assign", "reassign")  # the dialog's reason is the written override (docs/dispatch.md)
+DECISION_ACTIONS = ("legal_approve",)  # the dialog asks for the decision (console/domain/legal_decision.py)
 
 
 def error_text(exc: DomainError) -> str:
@@ -61,11 +62,12 @@ class CaseActionController(QObject):
         spec = self.ctx.workflow.actions.get(action)
         if spec is None:
             return
-        if spec.reason_required or spec.target_required:
+        need_decision = action in DECISION_ACTIONS
+        if spec.reason_required or spec.target_required or need_decision:
             override = action in OVERRIDE_ACTIONS and not spec.reason_required
             dlg = ActionDialog(action_text(action), case_id, need_reason=spec.reason_required or override,
                                need_target=spec.target_required, targets=self.target_choices(case_id),
-                               parent=self.parent_widget)
+                               need_decision=need_decision, parent=self.parent_widget)
             if override:
                 # Choosing an officer by hand in this dialog is an explicit decision; the (editable) text is kept
                 # in the event as the override reason should the officer be outside jurisdiction or uncertified.
@@ -73,7 +75,8 @@ class CaseActionController(QObject):
                 dlg.accepted.connect(lambda: self.run(case_id, action, target=dlg.target(),
                                                       override_reason=dlg.reason()))
             else:
-                dlg.accepted.connect(lambda: self.run(case_id, action, reason=dlg.reason(), target=dlg.target()))
+                dlg.accepted.connect(lambda: self.run(case_id, action, reason=dlg.reason(), target=dlg.target(),
+                                                      decision=dlg.decision()))
             dlg.finished.connect(lambda _r: setattr(self, "dialog", None))
             self.dialog = dlg
             dlg.open()
@@ -81,8 +84,10 @@ class CaseActionController(QObject):
         self.run(case_id, action)
 
     def run(self, case_id: str, action: str, *, reason: str | None = None, target: str | None = None,
-            override_reason: str | None = None) -> bool:
-        payload = {OVERRIDE_KEY: override_reason} if override_reason else None
+            override_reason: str | None = None, decision: dict[str, Any] | None = None) -> bool:
+        payload: dict[str, Any] | None = {OVERRIDE_KEY: override_reason} if override_reason else None
+        if decision:
+            payload = {**(payload or {}), "decision": decision}
         if self.commands is not None:  # through the local outbox (queued while the database is away)
             result = self.commands.act(case_id, action, self.actor(), reason=reason, target=target, payload=payload)
             if result.status == "queued":

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from console.cli.output import print_json, print_table
-from console.errors import StorageError
+from console.errors import StorageError, ValidationError
 
 
 def _context(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -114,7 +114,13 @@ def case_act(args: argparse.Namespace) -> int:
 
     ctx = _context(args)
     actor = resolve_actor(ctx.db, args.actor)
-    case = CaseService(ctx).act(args.case_id, args.action, actor, reason=args.reason, target=args.target)
+    decision = {k: v for k, v in (("decision_no", args.decision_no), ("decision", args.decision),
+                                  ("legal_basis", args.legal_basis), ("fine_cny", args.fine_cny)) if v is not None}
+    if decision and args.action != "legal_approve":
+        raise ValidationError("处理决定只能随 legal_approve 记录", "a decision is recorded only with legal_approve")
+    payload = {"decision": decision} if decision else None
+    case = CaseService(ctx).act(args.case_id, args.action, actor, reason=args.reason, target=args.target,
+                                payload=payload)
     _print_case(case, args.format)
     return 0
 

@@ -99,6 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as", dest="actor", required=True, metavar="ROLE:USER")
     p.add_argument("--reason")
     p.add_argument("--to", dest="target", metavar="UNIT_OR_OFFICER")
+    legal = p.add_argument_group("legal_approve: the decision recorded with the approval (处理决定)")
+    legal.add_argument("--decision-no", metavar="TEXT", help="decision document number (决定书文号)")
+    legal.add_argument("--decision", metavar="TEXT", help="the decision (处理决定), e.g. 罚款人民币伍仟元")
+    legal.add_argument("--legal-basis", metavar="TEXT", help="legal basis (法律依据)")
+    legal.add_argument("--fine-cny", type=float, metavar="YUAN", help="fine in yuan (罚款金额)")
     _add_format(p, default="json")
     p.set_defaults(handler=c.case_act)
 

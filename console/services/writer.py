@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from console.domain.calendar import Duration, TimeUnit
 from console.domain.enums import CaseStatus, Priority, SourceChannel, parse_enum
+from console.domain.legal_decision import decision_payload
 from console.domain.sla import STEP_FOR_STATUS
 from console.domain.workflow import plan_transition
 from console.errors import ConflictError, IllegalActionError, NotFoundError, ValidationError
@@ -223,6 +224,8 @@ class CaseWriter:
         view["overdue"] = bool(case.get("overdue")) or (
             disposal_deadline is not None and now > disposal_deadline and CaseStatus(case["status"]).is_open)
         plan = plan_transition(self.ctx.workflow, view, action, actor.role, reason=reason, target=target)
+        if action == "legal_approve":
+            payload = decision_payload(payload)
         changes = plan.changes
         self.warnings = []
         if action in ("assign", "reassign"):

@@ -3,24 +3,69 @@
 <context>
     <name>ActionDialog</name>
     <message>
-        <location filename="../../widgets/action_dialog.py" line="28" />
+        <location filename="../../widgets/action_dialog.py" line="33" />
         <source>案件 %1：%2</source>
         <translation>Case %1: %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/action_dialog.py" line="37" />
+        <location filename="../../widgets/action_dialog.py" line="42" />
         <source>派遣给</source>
         <translation>Assign to</translation>
     </message>
     <message>
-        <location filename="../../widgets/action_dialog.py" line="41" />
+        <location filename="../../widgets/action_dialog.py" line="46" />
         <source>请填写原因（必填）</source>
         <translation>Reason (required)</translation>
     </message>
     <message>
-        <location filename="../../widgets/action_dialog.py" line="43" />
+        <location filename="../../widgets/action_dialog.py" line="48" />
         <source>原因</source>
         <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_dialog.py" line="53" />
+        <source>决定书文号</source>
+        <translation>Decision no.</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_dialog.py" line="53" />
+        <source>例：长城管罚字〔2026〕第0123号</source>
+        <translation>e.g. 长城管罚字〔2026〕第0123号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_dialog.py" line="54" />
+        <source>处理决定</source>
+        <translation>Decision</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_dialog.py" line="54" />
+        <source>例：罚款人民币伍仟元</source>
+        <translation>e.g. a fine of CNY 5,000</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_dialog.py" line="55" />
+        <source>法律依据</source>
+        <translation>Legal basis</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_dialog.py" line="55" />
+        <source>例：《上海市建筑垃圾处理管理规定》</source>
+        <translation>e.g. Shanghai Construction Waste Management Provisions</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_dialog.py" line="64" />
+        <source>无罚款</source>
+        <translation>No fine</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_dialog.py" line="65" />
+        <source> 元</source>
+        <translation> CNY</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/action_dialog.py" line="66" />
+        <source>罚款金额</source>
+        <translation>Fine</translation>
     </message>
 </context>
 <context>
@@ -169,7 +214,7 @@
 <context>
     <name>CaseActionController</name>
     <message>
-        <location filename="../../widgets/case_actions.py" line="72" />
+        <location filename="../../widgets/case_actions.py" line="74" />
         <source>调度员在派遣对话框中手动指定</source>
         <translation>Chosen by hand in the dispatch dialog</translation>
     </message>
@@ -413,42 +458,42 @@
 <context>
     <name>CaseTableModel</name>
     <message>
-        <location filename="../../widgets/case_model.py" line="149" />
+        <location filename="../../widgets/case_model.py" line="168" />
         <source>案件编号</source>
         <translation>Case no.</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_model.py" line="149" />
+        <location filename="../../widgets/case_model.py" line="168" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_model.py" line="149" />
+        <location filename="../../widgets/case_model.py" line="168" />
         <source>类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_model.py" line="149" />
+        <location filename="../../widgets/case_model.py" line="168" />
         <source>街道</source>
         <translation>Subdistrict</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_model.py" line="149" />
+        <location filename="../../widgets/case_model.py" line="168" />
         <source>来源</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_model.py" line="150" />
+        <location filename="../../widgets/case_model.py" line="169" />
         <source>紧急度</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_model.py" line="150" />
+        <location filename="../../widgets/case_model.py" line="169" />
         <source>处置人</source>
         <translation>Assignee</translation>
     </message>
     <message>
-        <location filename="../../widgets/case_model.py" line="150" />
+        <location filename="../../widgets/case_model.py" line="169" />
         <source>时限</source>
         <translation>SLA</translation>
     </message>

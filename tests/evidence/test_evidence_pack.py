@@ -144,3 +144,33 @@ def test_cli_registry_and_evidence_commands(sqlite_ctx: ServiceContext, sqlite_u
     assert cli_main(["evidence", "export", case_id, "--out", str(pack), "--db", sqlite_url, "--as", "shift_leader:s"]) == 2
     next((pack / "files").iterdir()).write_bytes(b"tampered")
     assert cli_main(["evidence", "verify", str(pack)]) == 1
+
+
+def test_cli_legal_approve_records_the_decision_and_refuses_bad_ones(
+        sqlite_ctx: ServiceContext, sqlite_url: str, store_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """法制审核 from the command line: the decision goes into the approval event; malformed ones change nothing."""
+    case_id = violating_case(sqlite_ctx, store_root)
+    add_officer(sqlite_ctx)
+    steps = [("accept", "call_taker:c", []), ("file", "shift_leader:s", []),
+             ("assign", "dispatcher:d", ["--to", "OF01"]), ("receive", "handler:OF01", []),
+             ("report_back", "handler:OF01", []), ("check", "inspector:i", []),
+             ("submit_legal_review", "shift_leader:s", [])]
+    for action, actor, extra in steps:
+        assert cli_main(["case", "act", case_id, action, "--as", actor, "--db", sqlite_url, *extra]) == 0, action
+    approve = ["case", "act", case_id, "legal_approve", "--as", "legal_reviewer:l", "--db", sqlite_url]
+    capsys.readouterr()
+    assert cli_main([*approve, "--decision", "罚款"]) == 2  # no document number
+    assert "决定书文号" in capsys.readouterr().err
+    assert cli_main([*approve, "--decision-no", "长城管罚字〔2026〕第0123号", "--decision", "罚款",
+                     "--fine-cny", "-5"]) == 2
+    assert cli_main(["case", "act", case_id, "note", "--as", "legal_reviewer:l", "--db", sqlite_url,
+                     "--reason", "x", "--decision-no", "N1", "--decision", "d"]) == 2  # a decision only with approval
+    with sqlite_ctx.db.read_session() as s:
+        assert not list(s.scalars(select(EventRow).where(EventRow.action == "legal_approve")))
+    assert cli_main([*approve, "--decision-no", "长城管罚字〔2026〕第0123号", "--decision", "罚款人民币伍仟元",
+                     "--legal-basis", "《上海市建筑垃圾处理管理规定》", "--fine-cny", "5000"]) == 0
+    with sqlite_ctx.db.read_session() as s:
+        event = s.scalars(select(EventRow).where(EventRow.action == "legal_approve")).one()
+    assert event.payload == {"decision": {"decision_no": "长城管罚字〔2026〕第0123号", "decision": "罚款人民币伍仟元",
+                                          "legal_basis": "《上海市建筑垃圾处理管理规定》", "fine_cny": 5000.0}}
+    assert cli_main(["case", "act", case_id, "close", "--as", "shift_leader:s", "--db", sqlite_url]) == 0

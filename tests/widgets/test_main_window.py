@@ -204,3 +204,30 @@ def test_simulator_steps_reach_the_map_and_the_clock(window):  # type: ignore[no
     assert window.feed_error is None
     assert window.loaded.world.now_utc > t0
     assert not np.allclose(layer.positions_m()[0], x0)  # officers moved on the map
+
+
+def test_legal_approve_dialog_records_the_decision_and_refuses_an_incomplete_one(window, qtbot):  # type: ignore[no-untyped-def]
+    from console.domain.enums import Role
+
+    case_id = _case_in_status(window, "legal_review")
+    window.set_role(Role.LEGAL_REVIEWER)
+    window.select_case(case_id)
+    ctl = window.actions_ctl
+    ctl.request(case_id, "legal_approve")
+    dlg = ctl.dialog
+    assert dlg is not None and set(dlg.decision_edits) == {"decision_no", "decision", "legal_basis"}
+    dlg.set_decision({"decision": "罚款人民币伍仟元", "fine_cny": 5000})  # no document number
+    with qtbot.waitSignal(ctl.refused, timeout=10_000) as blocker:
+        dlg.accept()
+    assert "决定书文号" in blocker.args[2] or "decision_no" in blocker.args[2]
+    assert CaseService(window.loaded.ctx).get_case(case_id)["status"] == "legal_review"
+    ctl.request(case_id, "legal_approve")
+    dlg = ctl.dialog
+    assert dlg is not None
+    dlg.set_decision({"decision_no": "长城管罚字〔2026〕第0456号", "decision": "罚款人民币伍仟元", "fine_cny": 5000})
+    with qtbot.waitSignal(ctl.succeeded, timeout=10_000):
+        dlg.accept()
+    approve = CaseService(window.loaded.ctx).events(case_id=case_id)[-1]
+    assert approve.action == "legal_approve"
+    assert approve.payload == {"decision": {"decision_no": "长城管罚字〔2026〕第0456号", "decision": "罚款人民币伍仟元",
+                                            "fine_cny": 5000.0}}

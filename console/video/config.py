@@ -6,6 +6,7 @@ template filled with the camera system's base URL. ``classify_stream`` tells the
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -108,11 +109,19 @@ def load_video_config(path: Path | None = None) -> VideoConfig:
             range_m={str(k): float(v) for k, v in (raw.get("range_m") or {"default": 50}).items()},
             fov_deg_default=float(raw.get("fov_deg_default", 60.0)),
             polygons_file=poly_path,
-            wall_tile_max_fps=float(raw.get("wall_tile_max_fps", 12.0)),
+            wall_tile_max_fps=_rate(raw.get("wall_tile_max_fps", 12.0), "wall_tile_max_fps"),
             reconnect=Backoff(**{k: float(v) for k, v in rc.items() if k in ("first_s", "factor", "max_s", "stall_s")}),
         )
     except (TypeError, ValueError, AttributeError) as exc:
         raise DataFileError(f"视频配置 {path} 有误：{exc}", f"video config {path} is invalid: {exc}") from exc
+
+
+def _rate(value: Any, name: str) -> float:
+    """A frames-per-second setting: finite and ≥ 0 (0 = no cap); anything else is a ValueError naming the key."""
+    fps = float(value)
+    if not (math.isfinite(fps) and fps >= 0):
+        raise ValueError(f"{name} must be a finite number ≥ 0, got {value!r}")
+    return fps
 
 
 def stream_url(camera: Mapping[str, Any], config: VideoConfig, server_base: str | None) -> str | None:

@@ -53,7 +53,8 @@ def test_bundled_config_loads_and_backoff_grows_to_cap() -> None:
     assert [b.delay(n) for n in (1, 2, 3, 4, 9)] == [0.5, 1.0, 2.0, 3.0, 3.0]
 
 
-@pytest.mark.parametrize("text", ["- a list\n", "range_m: {ai: many}\n", "reconnect: 5\n", "a: [unclosed\n"])
+@pytest.mark.parametrize("text", ["- a list\n", "range_m: {ai: many}\n", "reconnect: 5\n", "a: [unclosed\n",
+                                  "wall_tile_max_fps: -3\n", "wall_tile_max_fps: .nan\n", "wall_tile_max_fps: fast\n"])
 def test_bad_config_is_a_data_file_error(tmp_path: Path, text: str) -> None:
     f = tmp_path / "bad.yaml"
     f.write_text(text, encoding="utf-8")

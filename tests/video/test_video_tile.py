@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from console.video.camera_server import CameraServer
 from console.video.config import Backoff
-from widgets.video.stream_reader import PLAYING, RETRYING
+from widgets.video.stream_reader import PLAYING, RETRYING, RateCap
 from widgets.video.tile import CameraTile
 
 FAST = Backoff(first_s=0.2, factor=2.0, max_s=0.8, stall_s=2.0)
@@ -74,3 +75,35 @@ def test_tile_plays_a_clip_file_in_a_loop(qtbot: QtBot, tmp_path) -> None:  # ty
     qtbot.waitUntil(lambda: tile.frames_shown > 15, timeout=10_000)  # more frames than the clip has: it loops
     assert tile.state == PLAYING
     tile.close_stream()
+
+
+def _admitted(cap: RateCap, arrival_fps: float, seconds: float, jitter: list[float] | None = None) -> int:
+    """Parts admitted out of a stream arriving at ``arrival_fps`` (explicit timestamps, no clock)."""
+    n = round(arrival_fps * seconds)
+    return sum(cap.admit(k / arrival_fps + (jitter[k % len(jitter)] if jitter else 0.0)) for k in range(n))
+
+
+@pytest.mark.parametrize("cap_fps", [10.0, 12.0, 14.0])
+def test_rate_cap_admits_its_rate_not_every_other_part(cap_fps: float) -> None:
+    # the old whole-token bucket admitted 1 part in 2 of a 15 fps stream for any cap below 15 (7.5 fps on the wall)
+    admitted = _admitted(RateCap(cap_fps), 15.0, 60.0)
+    assert abs(admitted - cap_fps * 60) <= 2
+
+
+def test_rate_cap_with_jittered_arrivals_never_exceeds_its_rate() -> None:
+    jitter = [0.0, 0.02, -0.015, 0.03, -0.03, 0.01]
+    admitted = _admitted(RateCap(12.0), 15.0, 60.0, jitter)
+    assert 11 * 60 <= admitted <= 12 * 60 + 2  # uneven gaps waste a little credit, never add any
+
+
+@pytest.mark.parametrize("cap_fps", [0.0, -1.0, float("nan"), 20.0])
+def test_rate_cap_off_or_above_the_stream_rate_admits_everything(cap_fps: float) -> None:
+    assert _admitted(RateCap(cap_fps), 15.0, 10.0) == 150
+
+
+def test_rate_cap_clock_going_backwards_does_not_mint_credit() -> None:
+    cap = RateCap(1.0)
+    assert cap.admit(10.0)
+    assert not cap.admit(5.0) and not cap.admit(9.0)  # the step back earns nothing, nor does coming back
+    assert not cap.admit(10.0)
+    assert cap.admit(10.5)

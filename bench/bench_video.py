@@ -1,11 +1,20 @@
 """Live video beside the map: 9 MJPEG tiles' frame rate while the map keeps its frame time, and time to first frame.
 
 The synthetic camera server runs in a separate process (``urbanops cameras serve --cycle 4``: a cached 4 s loop, so
-it costs what a remote camera system costs this machine — socket writes), 640×360 JPEG at 15 fps per camera. In this process: the 1280×800 demo map canvas (bench_map's scene, smaller in --quick) and a
-3×3 video wall window of :class:`CameraTile`s, everything on the one GUI thread as in the console.
+it costs what a remote camera system costs this machine — socket writes), 640×360 JPEG at 15 fps per camera. In this
+process: the 1280×800 demo map canvas (bench_map's scene, smaller in --quick) and a 3×3 video wall window of
+:class:`CameraTile`s, everything on the one GUI thread as in the console.
+
+With the tiles live, the map is panned the way the console pans it: a 16 ms timer (Qt's animation cadence, 60 Hz —
+what drives ``fly_to`` and what a drag's coalesced mouse moves amount to) moves it one pixel and renders a frame,
+inside a running event loop, so tile frames are delivered and painted between map frames as in the console. (Until
+Nov 2026 this was a tight ``map frame; processEvents()`` loop, which also let the canvas widget repaint itself after
+every ``grab_image`` — two renders per frame, where the console does one. The canvas's own repaints are now off;
+``grab_image`` is the frame.)
 
 * map frame p95 with 9 live tiles — baseline: the same map frames with no tiles, measured first in this run;
-  the GUI loop iteration (map frame + tile repaints + event delivery) is reported too;
+* map frame interval p95 — time between the starts of consecutive pan frames (16 ms when nothing is in the way):
+  what a dispatcher panning beside the wall sees, tile decoding, delivery and painting included;
 * displayed frames per second of the slowest of the 9 tiles — baseline: the rate the server sends;
 * time from ``CameraTile.open`` to the first frame on screen on a loopback stream — baseline: raw HTTP time to the
   first byte and to the end of the first JPEG part (http.client, no Qt).
@@ -30,6 +39,7 @@ SERVER_FPS = 15
 TARGET_TILE_FPS = 10.0
 TARGET_MAP_MS = 33.0
 TARGET_FIRST_FRAME_S = 1.5
+PAN_INTERVAL_MS = 16  # the console's repaint cadence while the map moves
 
 
 def _free_port() -> int:
@@ -85,6 +95,7 @@ def _raw_first(url: str) -> tuple[float, float]:
 
 def run(quick: bool = False) -> list[dict[str, Any]]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
     from PySide6.QtWidgets import QApplication, QGridLayout, QWidget
 
     from console.video.config import Backoff, load_video_config
@@ -105,6 +116,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
                                    n_workrooms=1_880, n_sensors=1_500, open_cases_only=False)
         canvas.fly_to(121.4236, 31.2197, 0.9, animate=False)
         canvas.grab_image(W, H)
+        canvas.setUpdatesEnabled(False)  # grab_image is the frame; no second render of it by the hidden widget
         scale = canvas.scale_m_per_px()
         frames = 60 if quick else 200
         seconds = 6.0 if quick else 15.0
@@ -139,15 +151,23 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
             time.sleep(0.005)
         counts0 = [t.frames_shown for t in tiles]
         with_video: list[float] = []
-        loop: list[float] = []
+        starts: list[float] = []
+        pan = QTimer()
+        pan.setTimerType(Qt.TimerType.PreciseTimer)
+        pan.setInterval(PAN_INTERVAL_MS)
+        events = QEventLoop()
+
+        def pan_frame() -> None:
+            starts.append(time.perf_counter())
+            with_video.append(map_frame(len(with_video)))
+            if time.monotonic() - t_start >= seconds:
+                pan.stop()
+                events.quit()
+
+        pan.timeout.connect(pan_frame)
         t_start = time.monotonic()
-        i = 0
-        while time.monotonic() - t_start < seconds:
-            t_loop = time.perf_counter()
-            with_video.append(map_frame(i))
-            app.processEvents()
-            loop.append(time.perf_counter() - t_loop)
-            i += 1
+        pan.start()
+        events.exec()
         elapsed = time.monotonic() - t_start
         fps = [(t.frames_shown - c0) / elapsed for t, c0 in zip(tiles, counts0, strict=True)]
         decoded = sum(t.reader.frames_decoded for t in tiles if t.reader is not None)
@@ -160,13 +180,14 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
                      "unit": "ms", "baseline_name": "same map frames, no video (same run)", "baseline_value": m95_base,
                      "ratio": m95_video / m95_base, "target": f"≤ {TARGET_MAP_MS:.0f} ms",
                      "verdict": "ok" if m95_video <= TARGET_MAP_MS else "MISS"})
-        l95 = _p(loop, 95) * 1000
-        rows.append({"name": "GUI loop iteration p95 (map frame + 9 tile repaints + events)", "value": l95,
-                     "unit": "ms", "baseline_name": "map frame p95, no video", "baseline_value": m95_base,
-                     "ratio": l95 / m95_base, "target": f"≤ {TARGET_MAP_MS:.0f} ms",
-                     "verdict": "ok" if l95 <= TARGET_MAP_MS else "MISS"})
+        gaps = np.diff(np.asarray(starts)) * 1000
+        g95 = float(np.percentile(gaps, 95))
+        rows.append({"name": f"map frame interval p95, panning every {PAN_INTERVAL_MS} ms beside the tiles",
+                     "value": g95, "unit": "ms", "baseline_name": "timer interval", "baseline_value": float(PAN_INTERVAL_MS),
+                     "ratio": g95 / PAN_INTERVAL_MS, "target": f"≤ {TARGET_MAP_MS:.0f} ms",
+                     "verdict": "ok" if g95 <= TARGET_MAP_MS else "MISS"})
         slowest = min(fps)
-        rows.append({"name": f"slowest of 9 tiles, displayed fps ({len(loop)} map frames meanwhile; "
+        rows.append({"name": f"slowest of 9 tiles, displayed fps ({len(with_video)} map frames meanwhile; "
                              f"{decoded} JPEGs decoded)", "value": slowest, "unit": "fps",
                      "baseline_name": f"frames the server sends per camera (wall cap {wall_cap:g} fps)",
                      "baseline_value": float(SERVER_FPS),

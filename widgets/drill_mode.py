@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import getpass
 import os
-import time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QHeaderView,
@@ -29,12 +28,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.services.context import ServiceContext
 from console.storage.db import Database, make_engine
+from widgets.sim_runner import TimedStepper
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 ENV_TRAINEE = "URBANOPS_TRAINEE"
-STEP_INTERVAL_MS = 1000
-ESCALATE_EVERY_S = 30.0  # the SLA timer (督办 of overdue steps) at the drill's time, as the demo's runner does
 BANNER_STYLE = "background:#b35900;color:white;font-weight:bold;padding:2px 10px;"
 
 
@@ -67,11 +66,8 @@ def detect(db_url: str) -> DrillMode | None:
     return DrillMode(drill, start)
 
 
-class DrillMode(QObject):
-    """Drives the drill from a 1 Hz QTimer on the GUI thread (like SimulatorRunner; see its note on pyproj)."""
-
-    stepped = Signal(object)
-    failed = Signal(str)
+class DrillMode(TimedStepper):
+    """Drives the drill with the demo simulator's step loop (widgets.sim_runner.TimedStepper; see its note on pyproj)."""
 
     def __init__(self, drill: dict[str, Any], start_utc: Any, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -82,13 +78,6 @@ class DrillMode(QObject):
         self.trainee = trainee_name()
         self.runner: Any = None
         self.window: Any = None
-        self.timer = QTimer(self)
-        self.timer.setInterval(STEP_INTERVAL_MS)
-        self.timer.timeout.connect(self._step)
-        self.last_step_monotonic: float | None = None
-        self.last_step_ms = 0.0
-        self._last = 0.0
-        self._next_escalation = 0.0
         self.banner: QLabel | None = None
 
     def start(self, window: Any, speed: float | None = None) -> bool:
@@ -109,27 +98,17 @@ class DrillMode(QObject):
         self.stepped.connect(window._on_sim_step)
         self.failed.connect(window._on_feed_error)
         self._add_banner(window)
-        self._last = time.monotonic()
-        self.timer.start()
+        self.start_timer()
         self._refresh_banner()
         return True
 
-    def stop(self) -> None:
-        self.timer.stop()
+    def escalation_context(self) -> ServiceContext:
+        return self.runner.ctx  # type: ignore[no-any-return]  # DrillRunner is typed Any here
 
-    def _step(self) -> None:
-        now = time.monotonic()
-        dt, self._last = now - self._last, now
-        try:
-            result = self.runner.step(dt)
-        except Exception as exc:  # keep the console alive; show it as feed trouble
-            self.failed.emit(f"{type(exc).__name__}: {exc}")
-            return
-        self.last_step_ms = (time.monotonic() - now) * 1000.0
-        self.last_step_monotonic = time.monotonic()
-        if now >= self._next_escalation:
-            self._next_escalation = now + ESCALATE_EVERY_S
-            self._escalate()
+    def advance(self, dt_s: float) -> Any:
+        return self.runner.step(dt_s)
+
+    def deliver(self, result: Any) -> None:
         if result is not None:
             self.stepped.emit(result)
         elif self.window is not None and self.window.loaded is not None:
@@ -138,14 +117,6 @@ class DrillMode(QObject):
         self._refresh_banner()
         if self.runner.finished:
             self.timer.stop()
-
-    def _escalate(self) -> None:
-        from console.services.dispatch import escalate_overdue
-
-        try:
-            escalate_overdue(self.runner.ctx)
-        except Exception as exc:  # shown as feed trouble; the next round tries again
-            self.failed.emit(f"{type(exc).__name__}: {exc}")
 
     def _add_banner(self, window: QMainWindow) -> None:
         bar = QToolBar(self.tr("演练"), window)

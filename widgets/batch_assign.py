@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication
 
 from console.services.dispatch import BatchResult, DispatchService
+from widgets.case_actions import assignment_commands
 
 if TYPE_CHECKING:
     from widgets.main_window import MainWindow
@@ -21,11 +22,19 @@ def assign_cases(window: MainWindow, case_ids: list[str], officer_id: str) -> Ba
     loaded = window.loaded
     if loaded is None or not case_ids:
         return None
-    result = DispatchService(loaded.ctx).assign_many(case_ids, officer_id, window.current_actor())
-    loaded.world.tail(loaded.ctx.db)
+    commands = assignment_commands(window)
+    if commands is not None:  # through the local outbox: queued while the database is away
+        result = commands.assign_many(case_ids, officer_id, window.current_actor())
+    else:
+        result = DispatchService(loaded.ctx).assign_many(case_ids, officer_id, window.current_actor())
+    if commands is None or commands.online:  # offline: the window keeps the world it has
+        loaded.world.tail(loaded.ctx.db)
     name = str(loaded.world.officers.get(officer_id, {}).get("name", officer_id))
     text = QCoreApplication.translate("BatchAssign", "已派遣 %1 件给 %2").replace("%1", str(len(result.assigned))) \
         .replace("%2", name)
+    if result.queued:
+        text += QCoreApplication.translate("BatchAssign", "；数据库连接中断，%1 件已存入本地发件箱，恢复后按顺序提交") \
+            .replace("%1", str(len(result.queued)))
     if result.refused:
         first_id, why = next(iter(result.refused.items()))
         text += QCoreApplication.translate("BatchAssign", "；%1 件未派遣（%2：%3）").replace(

@@ -17,6 +17,7 @@ from console.errors import DomainError
 from console.services.actor import Actor
 from console.services.cases import CaseService
 from console.services.context import ServiceContext
+from console.services.outbox import ResilientCommands
 from console.services.writer import OVERRIDE_KEY
 from console.world import World
 from widgets.action_dialog import ActionDialog
@@ -34,6 +35,13 @@ def error_text(exc: DomainError) -> str:
 
 def available_actions(ctx: ServiceContext, status: str, role: Role) -> list[str]:
     return ctx.workflow.available_actions(CaseStatus(status), role)
+
+
+def assignment_commands(window: Any) -> ResilientCommands | None:
+    """The window's outbox command path when the security UI started one: dispatch-panel, batch and drag-to-assign
+    assignments go through it like case actions (queued in order while the database is away)."""
+    ctl = getattr(window, "actions_ctl", None)
+    return ctl.commands if ctl is not None else None
 
 
 class CaseActionController(QObject):
@@ -54,7 +62,7 @@ class CaseActionController(QObject):
         self.actor = actor
         self.parent_widget = parent_widget
         self.service = CaseService(ctx)
-        self.commands: Any = None  # console.services.outbox.ResilientCommands when the outbox is on
+        self.commands: ResilientCommands | None = None  # the local outbox path, set by widgets.security.hook
         self.dialog: ActionDialog | None = None
 
     def request(self, case_id: str, action: str) -> None:

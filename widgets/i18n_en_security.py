@@ -41,4 +41,6 @@ EN: dict[str, str] = {
     "数据库已恢复：%1 条排队命令已按顺序提交": "Database back: %1 queued command(s) applied in order",
     "数据库连接中断：“%1”（%2）已存入本地发件箱，恢复后按顺序提交":
         "Database connection lost: \"%1\" (%2) is queued locally and will be applied in order when it returns",
+    "；数据库连接中断，%1 件已存入本地发件箱，恢复后按顺序提交":
+        "; database connection lost: %1 queued locally, applied in order when it returns",
 }

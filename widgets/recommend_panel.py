@@ -30,7 +30,7 @@ from console.geo.projection import lonlat_wgs84_to_xy_m
 from console.services.dispatch import DispatchService
 from console.services.recommend import Recommendation, recommend
 from console.services.seat import SeatFollower
-from widgets.case_actions import error_text
+from widgets.case_actions import assignment_commands, error_text
 
 if TYPE_CHECKING:
     from widgets.main_window import MainWindow
@@ -197,9 +197,21 @@ class DispatchUi:
 
     def assign(self, case_id: str, officer_id: str) -> bool:
         ctl = self.window.actions_ctl
+        commands = assignment_commands(self.window)
         try:
-            self.service.assign(case_id, officer_id, self.window.current_actor(),
-                                override_reason=self.panel.override_reason())
+            if commands is not None:  # through the local outbox: queued while the database is away
+                result = commands.assign(case_id, officer_id, self.window.current_actor(),
+                                         override_reason=self.panel.override_reason())
+                if result.error is not None:
+                    raise result.error
+                if result.status == "queued":
+                    self.panel.override_edit.clear()
+                    if ctl is not None:
+                        ctl.queued.emit(case_id, "assign")
+                    return True
+            else:
+                self.service.assign(case_id, officer_id, self.window.current_actor(),
+                                    override_reason=self.panel.override_reason())
         except DomainError as exc:
             self.panel.show_message(error_text(exc))
             if ctl is not None:

@@ -34,9 +34,25 @@ class BatchResult:
 
     assigned: list[str] = field(default_factory=list)
     refused: dict[str, str] = field(default_factory=dict)
+    queued: list[str] = field(default_factory=list)  # database away: waiting in the console's local outbox
 
     def to_json(self) -> dict[str, Any]:
-        return {"assigned": self.assigned, "refused": self.refused}
+        out: dict[str, Any] = {"assigned": self.assigned, "refused": self.refused}
+        if self.queued:
+            out["queued"] = self.queued
+        return out
+
+
+def write_assignment(w: CaseWriter, case_id: str, target: str, actor: Actor, *, override_reason: str | None = None,
+                     reassign: bool = False) -> dict[str, Any]:
+    """The assignment command inside the caller's writer (and transaction): the one place that turns an assignment
+    into a workflow action, shared by ``DispatchService.assign`` and the console outbox's replay."""
+    payload = {OVERRIDE_KEY: override_reason.strip()} if override_reason and override_reason.strip() else None
+    state = w.act(case_id, "reassign" if reassign else "assign", actor, target=target, payload=payload,
+                  reason=override_reason if reassign else None)
+    result = dict(state)
+    result["warnings"] = [x.to_json() for x in w.warnings]  # conflicting orders / break / shift ending (flagged)
+    return result
 
 
 class DispatchService:
@@ -49,15 +65,10 @@ class DispatchService:
     def assign(self, case_id: str, target: str, actor: Actor, *, override_reason: str | None = None,
                reassign: bool = False) -> dict[str, Any]:
         """Assign (or reassign) one case to an officer, squad or handling unit; returns the case state."""
-        payload = {OVERRIDE_KEY: override_reason.strip()} if override_reason and override_reason.strip() else None
         with self.ctx.db.session() as s:
             w = CaseWriter(s, self.ctx)
-            state = w.act(case_id, "reassign" if reassign else "assign", actor, target=target, payload=payload,
-                          reason=override_reason if reassign else None)
-            warnings = [x.to_json() for x in w.warnings]
+            result = write_assignment(w, case_id, target, actor, override_reason=override_reason, reassign=reassign)
             w.flush()
-        result = dict(state)
-        result["warnings"] = warnings  # conflicting orders / break / shift ending (flagged, not refused)
         return result
 
     def assign_many(self, case_ids: Sequence[str], target: str, actor: Actor, *,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -29,12 +29,13 @@ from console.domain.enums import Role
 from console.errors import DomainError, StorageError, ValidationError
 from console.services.actor import Actor
 from console.services.context import ServiceContext
+from console.services.dispatch import BatchResult, write_assignment
 from console.services.writer import CaseWriter, Reporter
 from console.storage.eventstore import as_utc, iso_utc
 from console.storage.models_outbox import AppliedCommandRow
 
 OUTBOX_FILE = "outbox.sqlite3"
-KINDS = ("create_case", "act")
+KINDS = ("create_case", "act", "assign")
 QUEUED, APPLIED, REFUSED = "queued", "applied", "refused"
 
 _SCHEMA = """
@@ -95,6 +96,9 @@ class QueuedCommand:
     def describe(self) -> str:
         if self.kind == "act":
             return f"{self.payload.get('action')} {self.payload.get('case_id')}"
+        if self.kind == "assign":
+            verb = "reassign" if self.payload.get("reassign") else "assign"
+            return f"{verb} {self.payload.get('case_id')} → {self.payload.get('target')}"
         return f"create_case {self.payload.get('category')}"
 
 
@@ -214,6 +218,10 @@ def apply_command(ctx: ServiceContext, cmd: QueuedCommand, now_utc: datetime | N
             entity_id = str(p["case_id"])
             w.act(entity_id, str(p["action"]), cmd.actor, reason=p.get("reason"), target=p.get("target"),
                   payload=p.get("payload"))
+        elif cmd.kind == "assign":
+            entity_id = str(p["case_id"])
+            write_assignment(w, entity_id, str(p["target"]), cmd.actor, override_reason=p.get("override_reason"),
+                             reassign=bool(p.get("reassign")))
         else:
             raise ValidationError(f"未知命令类型 {cmd.kind}", f"unknown command kind {cmd.kind!r}")
         stored = w.flush()
@@ -280,6 +288,32 @@ class ResilientCommands:
             if value is not None:
                 body[key] = value
         return self.submit("act", body, actor)
+
+    def assign(self, case_id: str, target: str, actor: Actor, *, override_reason: str | None = None,
+               reassign: bool = False) -> SubmitResult:
+        """A dispatch-panel assignment (recommendation, drag-to-assign): same rules as ``DispatchService.assign``,
+        queued like a case action while the database is away."""
+        body: dict[str, Any] = {"case_id": case_id, "target": target}
+        if override_reason and override_reason.strip():
+            body["override_reason"] = override_reason.strip()
+        if reassign:
+            body["reassign"] = True
+        return self.submit("assign", body, actor)
+
+    def assign_many(self, case_ids: Sequence[str], target: str, actor: Actor, *,
+                    override_reason: str | None = None) -> BatchResult:
+        """Several cases to one target, one command each (in the given order): applied, refused or queued per case,
+        like ``DispatchService.assign_many``; once the database is found away the rest are queued without a wait."""
+        result = BatchResult()
+        for case_id in dict.fromkeys(case_ids):
+            r = self.assign(case_id, target, actor, override_reason=override_reason)
+            if r.status == APPLIED:
+                result.assigned.append(case_id)
+            elif r.status == QUEUED:
+                result.queued.append(case_id)
+            else:
+                result.refused[case_id] = str(r.error)
+        return result
 
     def replay(self) -> ReplayReport:
         """Apply queued commands in order until the queue is empty or the database is unreachable."""

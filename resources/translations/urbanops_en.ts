@@ -173,12 +173,17 @@
 <context>
     <name>BatchAssign</name>
     <message>
-        <location filename="../../widgets/batch_assign.py" line="27" />
+        <location filename="../../widgets/batch_assign.py" line="33" />
         <source>已派遣 %1 件给 %2</source>
         <translation>Dispatched %1 to %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/batch_assign.py" line="31" />
+        <location filename="../../widgets/batch_assign.py" line="36" />
+        <source>；数据库连接中断，%1 件已存入本地发件箱，恢复后按顺序提交</source>
+        <translation>; database connection lost: %1 queued locally, applied in order when it returns</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/batch_assign.py" line="40" />
         <source>；%1 件未派遣（%2：%3）</source>
         <translation>; %1 not dispatched (%2: %3)</translation>
     </message>
@@ -214,7 +219,7 @@
 <context>
     <name>CaseActionController</name>
     <message>
-        <location filename="../../widgets/case_actions.py" line="74" />
+        <location filename="../../widgets/case_actions.py" line="82" />
         <source>调度员在派遣对话框中手动指定</source>
         <translation>Chosen by hand in the dispatch dialog</translation>
     </message>
@@ -773,27 +778,27 @@
 <context>
     <name>DrillMode</name>
     <message>
-        <location filename="../../widgets/drill_mode.py" line="151" />
+        <location filename="../../widgets/drill_mode.py" line="122" />
         <source>演练</source>
         <translation>Drill</translation>
     </message>
     <message>
-        <location filename="../../widgets/drill_mode.py" line="159" />
+        <location filename="../../widgets/drill_mode.py" line="130" />
         <source>演练成绩…</source>
         <translation>Drill results…</translation>
     </message>
     <message>
-        <location filename="../../widgets/drill_mode.py" line="168" />
+        <location filename="../../widgets/drill_mode.py" line="139" />
         <source>已结束</source>
         <translation>finished</translation>
     </message>
     <message>
-        <location filename="../../widgets/drill_mode.py" line="168" />
+        <location filename="../../widgets/drill_mode.py" line="139" />
         <source>进行中</source>
         <translation>running</translation>
     </message>
     <message>
-        <location filename="../../widgets/drill_mode.py" line="170" />
+        <location filename="../../widgets/drill_mode.py" line="141" />
         <source>演练模式 %1 · 演练时间 %2 · ×%3 · 学员 %4 · 待到达案件 %5 · %6</source>
         <translation>DRILL %1 · drill time %2 · ×%3 · trainee %4 · cases still to come %5 · %6</translation>
     </message>
@@ -801,62 +806,62 @@
 <context>
     <name>DrillResultsDialog</name>
     <message>
-        <location filename="../../widgets/drill_mode.py" line="189" />
+        <location filename="../../widgets/drill_mode.py" line="160" />
         <source>演练成绩</source>
         <translation>Drill results</translation>
     </message>
     <message>
-        <location filename="../../widgets/drill_mode.py" line="194" />
+        <location filename="../../widgets/drill_mode.py" line="165" />
         <source>学员</source>
         <translation>Trainee</translation>
     </message>
     <message>
-        <location filename="../../widgets/drill_mode.py" line="194" />
+        <location filename="../../widgets/drill_mode.py" line="165" />
         <source>得分</source>
         <translation>Score</translation>
     </message>
     <message>
-        <location filename="../../widgets/drill_mode.py" line="194" />
+        <location filename="../../widgets/drill_mode.py" line="165" />
         <source>派遣</source>
         <translation>Dispatched</translation>
     </message>
     <message>
-        <location filename="../../widgets/drill_mode.py" line="194" />
+        <location filename="../../widgets/drill_mode.py" line="165" />
         <source>按时</source>
         <translation>On time</translation>
     </message>
     <message>
-        <location filename="../../widgets/drill_mode.py" line="194" />
+        <location filename="../../widgets/drill_mode.py" line="165" />
         <source>平均响应(分)</source>
         <translation>Mean response (min)</translation>
     </message>
     <message>
-        <location filename="../../widgets/drill_mode.py" line="195" />
+        <location filename="../../widgets/drill_mode.py" line="166" />
         <source>平均到场(分)</source>
         <translation>Mean arrival (min)</translation>
     </message>
     <message>
-        <location filename="../../widgets/drill_mode.py" line="195" />
+        <location filename="../../widgets/drill_mode.py" line="166" />
         <source>跨辖区</source>
         <translation>Outside jurisdiction</translation>
     </message>
     <message>
-        <location filename="../../widgets/drill_mode.py" line="195" />
+        <location filename="../../widgets/drill_mode.py" line="166" />
         <source>资质不符</source>
         <translation>Not qualified</translation>
     </message>
     <message>
-        <location filename="../../widgets/drill_mode.py" line="195" />
+        <location filename="../../widgets/drill_mode.py" line="166" />
         <source>同实际派遣</source>
         <translation>Same as real</translation>
     </message>
     <message>
-        <location filename="../../widgets/drill_mode.py" line="200" />
+        <location filename="../../widgets/drill_mode.py" line="171" />
         <source>刷新</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location filename="../../widgets/drill_mode.py" line="227" />
+        <location filename="../../widgets/drill_mode.py" line="198" />
         <source>演练 %1：学员 %2 人，未派遣案件 %3 件，尚未到达 %4 件</source>
         <translation>Drill %1: %2 trainees, %3 cases not dispatched, %4 not yet arrived</translation>
     </message>

@@ -102,6 +102,57 @@ def test_offline_commands_queue_and_replay_in_order(sqlite_url: str,
     ctx.db.dispose()
 
 
+def _filed_case(ctx: ServiceContext) -> str:
+    svc = CaseService(ctx)
+    case_id = _new_case(ctx)
+    svc.act(case_id, "accept", CALL_TAKER)
+    svc.act(case_id, "file", Actor(Role.SHIFT_LEADER, "zhou"))
+    return case_id
+
+
+def _assign_events(ctx: ServiceContext, case_id: str) -> list[str | None]:
+    with ctx.db.read_session() as s:
+        return [(e.after or {}).get("assignee") for e in eventstore.read(s, case_id=case_id)
+                if e.action in ("assign", "reassign")]
+
+
+def test_assignments_queue_offline_and_land_exactly_once(sqlite_url: str,
+                                                         tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Dispatch-panel, batch and drag-to-assign assignments take the outbox path like case actions: queued while the
+    database is away, applied in order exactly once when it returns; a stale one is refused and kept, not dropped."""
+    ctx = make_ctx(sqlite_url)
+    online, first, second = (_filed_case(ctx) for _ in range(3))
+    db_file = Path(sqlite_url.removeprefix("sqlite:///"))
+    cmds = ResilientCommands(ctx, LocalOutbox(tmp_path_factory.mktemp("box") / "outbox.sqlite3"))
+    done = cmds.assign(online, "OF1", DISPATCHER, override_reason="  ")
+    assert done.status == APPLIED and done.entity_id == online
+    ctx.db.dispose()
+    hidden = db_file.parent.with_name(db_file.parent.name + "_away")
+    db_file.parent.rename(hidden)
+    try:
+        batch = cmds.assign_many([first, second, first], "OF1", DISPATCHER)  # the repeated id is dropped
+        assert batch.queued == [first, second] and not batch.assigned and not batch.refused and not cmds.online
+        assert batch.to_json()["queued"] == [first, second]
+        stale = cmds.assign(first, "OF1", DISPATCHER)  # the seat still shows it filed: refused on replay
+        assert stale.status == QUEUED
+        assert [c.describe() for c in cmds.outbox.pending()] == [f"assign {c} → OF1" for c in (first, second, first)]
+    finally:
+        hidden.rename(db_file.parent)
+    cmds.outbox.mark(done.command.command_id, QUEUED)  # its acknowledgement was lost: replayed, recognised
+    report = cmds.replay()
+    assert report.online and report.remaining == 0
+    assert [c.command_id for c in report.duplicates] == [done.command.command_id]
+    assert [c.entity_id for c in report.applied] == [first, second]
+    assert [c.command_id for c in report.refused] == [stale.command.command_id] and report.refused[0].error_zh
+    for case_id in (online, first, second):
+        assert _assign_events(ctx, case_id) == ["OF1"]
+        assert CaseService(ctx).get_case(case_id)["status"] == "dispatched"
+    rows = _applied_rows(ctx)
+    assert [(r.kind, r.entity_id) for r in rows] == [("assign", online), ("assign", first), ("assign", second)]
+    assert not cmds.replay().applied
+    ctx.db.dispose()
+
+
 def test_unwritable_data_dir_gives_a_clear_message(tmp_path: Path) -> None:
     blocker = tmp_path / "not_a_dir"
     blocker.write_text("x")
@@ -164,6 +215,7 @@ def test_postgres_outage_of_60_s_loses_nothing_and_applies_nothing_twice(private
     url = private_pg.create_database("urbanops_outage")
     ctx = make_ctx(url)
     cases = [_new_case(ctx) for _ in range(3)]
+    filed = _filed_case(ctx)
     states: list[str] = []
     cmds = ResilientCommands(ctx, LocalOutbox(tmp_path / "outbox.sqlite3"),
                              on_state=lambda online, n: states.append("up" if online else "down"))
@@ -181,6 +233,9 @@ def test_postgres_outage_of_60_s_loses_nothing_and_applies_nothing_twice(private
     issued.append((r.command.command_id, QUEUED))
     r = cmds.act(cases[0], "accept", CALL_TAKER)  # refused on replay: the first one moved the case on
     issued.append((r.command.command_id, "refused_later"))
+    r = cmds.assign(filed, "OF1", DISPATCHER)  # a dispatch-panel assignment while the database is down
+    assert r.status == QUEUED
+    issued.append((r.command.command_id, QUEUED))
     while time.monotonic() < t_end:
         r = cmds.act(cases[i % 3], "note", DISPATCHER, reason=f"during {i}")
         assert r.status == QUEUED, (r.status, r.error)
@@ -204,6 +259,8 @@ def test_postgres_outage_of_60_s_loses_nothing_and_applies_nothing_twice(private
     assert all(a.last_seq is not None and b.first_seq is not None and a.last_seq < b.first_seq
                for a, b in itertools.pairwise(rows))
     assert sum(_note_count(ctx, c) for c in cases) == 5 + i
+    assert _assign_events(ctx, filed) == ["OF1"]  # the assignment landed once, after the database returned
+    assert next(r for r in rows if r.command_id == issued[7][0]).kind == "assign"
     # A second replay finds nothing to do, and the hash chain is intact.
     assert not cmds.replay().applied
     with ctx.db.read_session() as s:

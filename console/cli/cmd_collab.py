@@ -33,10 +33,12 @@ def _ctx(db_url: str | None) -> Any:
     return ServiceContext(open_database(db_url))
 
 
-def _actor(text: str) -> Any:
-    from console.services.actor import Actor
+def _actor(db: Any, text: str) -> Any:
+    """``--as``, resolved against the accounts (console.cli.acting); the collaboration service then checks the
+    operation against its configurable role table (``console.collab.permissions``)."""
+    from console.cli.acting import acting_as
 
-    return Actor.parse(text)
+    return acting_as(db, text)
 
 
 def register(sub: Any) -> None:
@@ -207,8 +209,9 @@ def cmd_note(args: argparse.Namespace) -> int:
             files.append((path.name, path.read_bytes()))
         except OSError as exc:
             raise ValidationError(f"无法读取附件 {path}：{exc}", f"cannot read attachment {path}: {exc}") from exc
-    note = _collab(args.db).add_note(args.case_id, args.text, _actor(args.actor), parent_id=args.reply_to,
-                                     attachments=files)
+    svc = _collab(args.db)
+    note = svc.add_note(args.case_id, args.text, _actor(svc.ctx.db, args.actor), parent_id=args.reply_to,
+                        attachments=files)
     print_json(note)
     return 0
 
@@ -235,12 +238,14 @@ def cmd_inbox(args: argparse.Namespace) -> int:
 
 
 def cmd_handoff_request(args: argparse.Namespace) -> int:
-    print_json(_collab(args.db).request_handoff(args.case_id, args.to, _actor(args.actor), reason=args.reason))
+    svc = _collab(args.db)
+    print_json(svc.request_handoff(args.case_id, args.to, _actor(svc.ctx.db, args.actor), reason=args.reason))
     return 0
 
 
 def cmd_handoff_decide(args: argparse.Namespace) -> int:
-    print_json(_collab(args.db).decide_handoff(args.handoff_id, args.accept, _actor(args.actor), reason=args.reason))
+    svc = _collab(args.db)
+    print_json(svc.decide_handoff(args.handoff_id, args.accept, _actor(svc.ctx.db, args.actor), reason=args.reason))
     return 0
 
 
@@ -257,7 +262,7 @@ def cmd_handoff_list(args: argparse.Namespace) -> int:
 def cmd_notice_post(args: argparse.Namespace) -> int:
     svc = _collab(args.db)
     expires = None if args.hours is None else svc.ctx.clock.now_utc() + timedelta(hours=args.hours)
-    print_json(svc.post_notice(args.title, _actor(args.actor), body=args.body, level=args.level,
+    print_json(svc.post_notice(args.title, _actor(svc.ctx.db, args.actor), body=args.body, level=args.level,
                                expires_at_utc=expires))
     return 0
 
@@ -273,7 +278,8 @@ def cmd_notice_list(args: argparse.Namespace) -> int:
 
 
 def cmd_notice_withdraw(args: argparse.Namespace) -> int:
-    _collab(args.db).withdraw_notice(args.notice_id, _actor(args.actor))
+    svc = _collab(args.db)
+    svc.withdraw_notice(args.notice_id, _actor(svc.ctx.db, args.actor))
     return 0
 
 
@@ -323,7 +329,7 @@ def cmd_workroom_import(args: argparse.Namespace) -> int:
     from console.collab.workrooms import import_csv, read_text
 
     ctx = _ctx(args.db)
-    report = import_csv(ctx, read_text(args.file), _actor(args.actor), dry_run=args.dry_run)
+    report = import_csv(ctx, read_text(args.file), _actor(ctx.db, args.actor), dry_run=args.dry_run)
     for line in report.errors:
         print(line, file=sys.stderr)
     if report.errors:
@@ -393,5 +399,6 @@ def cmd_ws_escalate(args: argparse.Namespace) -> int:
 
 
 def cmd_ws_close(args: argparse.Namespace) -> int:
-    _ws(args.db).close(args.order_id, _actor(args.actor), args.note)
+    ws = _ws(args.db)
+    ws.close(args.order_id, _actor(ws.ctx.db, args.actor), args.note)
     return 0

@@ -69,11 +69,11 @@ def cmd_recommend(args: argparse.Namespace) -> int:
 
 
 def cmd_assign(args: argparse.Namespace) -> int:
-    from console.security.signin import resolve_actor
+    from console.cli.acting import acting_as
     from console.services.dispatch import DispatchService
 
     ctx = _ctx(args)
-    actor = resolve_actor(ctx.db, args.actor)
+    actor = acting_as(ctx.db, args.actor, "assign")
     svc = DispatchService(ctx)
     if len(args.case_ids) == 1:
         state = svc.assign(args.case_ids[0], args.target, actor, override_reason=args.override_reason)

@@ -121,15 +121,17 @@ def _service(db_url: str | None) -> Any:
     return RosterService(ServiceContext(open_database(db_url)))
 
 
-def _actor(text: str) -> Any:
-    from console.services.actor import Actor
+def _actor(svc: Any, text: str, *operations: str) -> Any:
+    """``--as``, resolved against the accounts and checked for ``operations`` (console.cli.acting)."""
+    from console.cli.acting import acting_as
 
-    return Actor.parse(text)
+    return acting_as(svc.ctx.db, text, *operations)
 
 
 def roster_generate(args: argparse.Namespace) -> int:
-    result = _service(args.db).generate(args.squad, _day(args.start), args.days, args.pattern, _actor(args.actor),
-                                        with_grids=not args.no_grids)
+    svc = _service(args.db)
+    result = svc.generate(args.squad, _day(args.start), args.days, args.pattern,
+                          _actor(svc, args.actor, "manage_roster"), with_grids=not args.no_grids)
     print_json(result)
     return 0
 
@@ -148,8 +150,10 @@ def roster_import(args: argparse.Namespace) -> int:
     from console.duty.roster_io import import_roster
     from console.duty.tabular import ImportRejected
 
+    svc = _service(args.db)
+    actor = _actor(svc, args.actor, "manage_roster")
     try:
-        report = import_roster(_service(args.db), args.file, _actor(args.actor), valid_only=args.valid_only)
+        report = import_roster(svc, args.file, actor, valid_only=args.valid_only)
     except ImportRejected as exc:
         print_json(exc.report.to_json())
         raise
@@ -251,8 +255,10 @@ def _personnel(db_url: str | None) -> Any:
 def personnel_import(args: argparse.Namespace) -> int:
     from console.duty.tabular import ImportRejected
 
+    svc = _personnel(args.db)
+    actor = _actor(svc, args.actor, "manage_reference")
     try:
-        report = _personnel(args.db).import_file(args.file, _actor(args.actor), valid_only=args.valid_only)
+        report = svc.import_file(args.file, actor, valid_only=args.valid_only)
     except ImportRejected as exc:
         print_json(exc.report.to_json())
         raise
@@ -261,14 +267,16 @@ def personnel_import(args: argparse.Namespace) -> int:
 
 
 def personnel_export(args: argparse.Namespace) -> int:
-    n = _personnel(args.db).export_file(args.file, _actor(args.actor))
+    svc = _personnel(args.db)
+    n = svc.export_file(args.file, _actor(svc, args.actor, "export"))
     print_json({"file": str(args.file), "rows": n})
     return 0
 
 
 def personnel_list(args: argparse.Namespace) -> int:
-    people = _personnel(args.db).people(_actor(args.actor), squad_id=args.squad, include_inactive=args.all,
-                                        unmask=args.unmask, purpose="cli")
+    svc = _personnel(args.db)
+    people = svc.people(_actor(svc, args.actor), squad_id=args.squad, include_inactive=args.all, unmask=args.unmask,
+                        purpose="cli")
     if args.format == "json":
         print_json(people)
         return 0
@@ -280,7 +288,8 @@ def personnel_list(args: argparse.Namespace) -> int:
 
 
 def personnel_deactivate(args: argparse.Namespace) -> int:
-    _personnel(args.db).deactivate(args.officer_id, _actor(args.actor), args.reason)
+    svc = _personnel(args.db)
+    svc.deactivate(args.officer_id, _actor(svc, args.actor, "manage_reference"), args.reason)
     print_json({"officer_id": args.officer_id, "active": False})
     return 0
 

@@ -77,12 +77,10 @@ def _registry(args: argparse.Namespace, base_url: str | None = None) -> Any:
 
 
 def registry_sync(args: argparse.Namespace) -> int:
-    from console.security.permissions import check
-    from console.services.actor import Actor
+    from console.cli.acting import acting_as
 
-    actor = Actor.parse(args.actor)
-    check(actor, "manage_reference")
-    report = _registry(args, args.base_url).sync(actor)
+    registry = _registry(args, args.base_url)
+    report = registry.sync(acting_as(registry.ctx.db, args.actor, "manage_reference"))
     print_json(report.to_json())
     return 0 if report.ok else 1
 
@@ -90,12 +88,10 @@ def registry_sync(args: argparse.Namespace) -> int:
 def registry_import(args: argparse.Namespace) -> int:
     import sys
 
-    from console.security.permissions import check
-    from console.services.actor import Actor
+    from console.cli.acting import acting_as
 
-    actor = Actor.parse(args.actor)
-    check(actor, "manage_reference")
-    report = _registry(args).import_file(args.file, actor)
+    registry = _registry(args)
+    report = registry.import_file(args.file, acting_as(registry.ctx.db, args.actor, "manage_reference"))
     if args.format == "json":
         print_json(report.to_json())
     elif report.ok:
@@ -108,14 +104,14 @@ def registry_import(args: argparse.Namespace) -> int:
 
 
 def registry_show(args: argparse.Namespace) -> int:
+    from console.cli.acting import acting_as
     from console.errors import NotFoundError
     from console.security.audit import pii_read_draft, record_audit_events
     from console.security.permissions import allowed
     from console.security.privacy import redact
-    from console.services.actor import Actor
 
-    actor = Actor.parse(args.actor)
     registry = _registry(args)
+    actor = acting_as(registry.ctx.db, args.actor)  # a full plate read is an audited event in the user's name
     if args.lookup:
         registry.lookup(args.plate)
     row = registry.show(args.plate)
@@ -134,13 +130,14 @@ def registry_show(args: argparse.Namespace) -> int:
 
 
 def evidence_export(args: argparse.Namespace) -> int:
+    from console.cli.acting import acting_as
     from console.config import evidence_dir
     from console.evidence.pack import export_pack
     from console.evidence.store import EvidenceStore
-    from console.services.actor import Actor
 
     store = EvidenceStore(args.evidence_dir or evidence_dir())
-    manifest = export_pack(_context(args.db), args.case_id, args.out, Actor.parse(args.actor), store,
+    ctx = _context(args.db)
+    manifest = export_pack(ctx, args.case_id, args.out, acting_as(ctx.db, args.actor, "export", "read_plate"), store,
                            make_zip=args.zip, purpose=args.purpose)
     print(f"证据包已导出 / evidence pack written: {args.out} ({len(manifest['files'])} files"
           + (f", {args.out.with_suffix('.zip')}" if args.zip else "") + ")")

@@ -110,11 +110,11 @@ def _context(db_url: str | None) -> Any:
     return ServiceContext(open_database(db_url))
 
 
-def _actor(text: str, ctx: Any) -> Any:
-    """``--as ROLE:USER``, checked against the accounts once the database has any."""
-    from console.security.signin import resolve_actor
+def _actor(text: str, ctx: Any, *operations: str) -> Any:
+    """``--as ROLE:USER``, checked against the accounts once the database has any (console.cli.acting)."""
+    from console.cli.acting import acting_as
 
-    return resolve_actor(ctx.db, text)
+    return acting_as(ctx.db, text, *operations)
 
 
 def _read_password(args: argparse.Namespace, prompt: str, *, confirm: bool = False) -> str:
@@ -155,7 +155,7 @@ def user_add(args: argparse.Namespace) -> int:
     from console.security.accounts import AccountService
 
     ctx = _context(args.db)
-    actor = _actor(args.actor, ctx)
+    actor = _actor(args.actor, ctx, "manage_users")
     password = _read_password(args, "密码 / password: ", confirm=True)
     account = AccountService(ctx).create_user(args.username, password, _roles(args.roles), actor,
                                                             display_name=args.display_name)
@@ -167,7 +167,7 @@ def user_list(args: argparse.Namespace) -> int:
     from console.security.accounts import AccountService
 
     ctx = _context(args.db)
-    users = AccountService(ctx).list_users(_actor(args.actor, ctx))
+    users = AccountService(ctx).list_users(_actor(args.actor, ctx, "manage_users"))
     if args.format == "json":
         print_json([u.to_json() for u in users])
         return 0
@@ -183,7 +183,7 @@ def user_passwd(args: argparse.Namespace) -> int:
     ctx = _context(args.db)
     svc = AccountService(ctx)
     if args.actor:
-        actor = _actor(args.actor, ctx)
+        actor = _actor(args.actor, ctx, "manage_users")
         new = _read_password(args, f"{args.username} 的新密码 / new password: ", confirm=True)
         svc.reset_password(args.username, new, actor, reason=args.reason)
         print(f"已重置 / password reset for {args.username}")
@@ -199,7 +199,7 @@ def user_deactivate(args: argparse.Namespace) -> int:
     from console.security.accounts import AccountService
 
     ctx = _context(args.db)
-    AccountService(ctx).deactivate(args.username, _actor(args.actor, ctx), reason=args.reason)
+    AccountService(ctx).deactivate(args.username, _actor(args.actor, ctx, "manage_users"), reason=args.reason)
     print(f"已停用 / deactivated {args.username}")
     return 0
 
@@ -213,7 +213,8 @@ def user_roles(args: argparse.Namespace) -> int:
         if not args.roles or not args.actor:
             raise ValidationError("设置岗位须同时给出 --set 和 --as", "setting roles needs --set and --as")
         ctx = _context(args.db)
-        account = AccountService(ctx).set_roles(args.username, _roles([args.roles]), _actor(args.actor, ctx))
+        actor = _actor(args.actor, ctx, "manage_users")
+        account = AccountService(ctx).set_roles(args.username, _roles([args.roles]), actor)
         print(f"{account.username}: {', '.join(r.value for r in account.roles)}")
         return 0
     matrix = default_registry().matrix()
@@ -230,7 +231,7 @@ def audit_case(args: argparse.Namespace) -> int:
     from console.security.audit import AuditService
 
     ctx = _context(args.db)
-    rows = AuditService(ctx).case_history(args.case_id, _actor(args.actor, ctx))
+    rows = AuditService(ctx).case_history(args.case_id, _actor(args.actor, ctx, "view_audit"))
     if not rows:
         raise ValidationError(f"案件 {args.case_id} 没有记录", f"no events for case {args.case_id}")
     return _print_audit(rows, args.format)
@@ -240,7 +241,7 @@ def audit_pii(args: argparse.Namespace) -> int:
     from console.security.audit import AuditService
 
     ctx = _context(args.db)
-    rows = AuditService(ctx).pii_reads(_actor(args.actor, ctx), since_utc=parse_since(args.since),
+    rows = AuditService(ctx).pii_reads(_actor(args.actor, ctx, "view_audit"), since_utc=parse_since(args.since),
                                        case_id=args.case_id, user=args.user)
     return _print_audit(rows, args.format)
 

@@ -226,14 +226,16 @@ def _records(args: argparse.Namespace) -> Any:
     return TrainingRecords(ServiceContext(open_database(args.db)))
 
 
-def _actor(text: str) -> Any:
-    from console.services.actor import Actor
+def _actor(records: Any, text: str) -> Any:
+    """``--as``, resolved against the accounts and checked for ``manage_training`` (console.cli.acting)."""
+    from console.cli.acting import acting_as
 
-    return Actor.parse(text)
+    return acting_as(records.ctx.db, text, "manage_training")
 
 
 def course_add(args: argparse.Namespace) -> int:
-    print_json(_records(args).add_course(args.course_id, args.title, _actor(args.actor), hours=args.hours))
+    records = _records(args)
+    print_json(records.add_course(args.course_id, args.title, _actor(records, args.actor), hours=args.hours))
     return 0
 
 
@@ -251,13 +253,15 @@ def session_add(args: argparse.Namespace) -> int:
     from console.training.drill import local_instant
 
     starts = local_instant(args.at if "T" in args.at else args.at.replace(" ", "T"))
-    print_json(_records(args).add_session(args.session_id, args.course, starts, _actor(args.actor),
-                                          location=args.location, trainer=args.trainer))
+    records = _records(args)
+    print_json(records.add_session(args.session_id, args.course, starts, _actor(records, args.actor),
+                                   location=args.location, trainer=args.trainer))
     return 0
 
 
 def session_attend(args: argparse.Namespace) -> int:
-    print_json(_records(args).attend(args.session_id, args.officer_id, _actor(args.actor), args.status))
+    records = _records(args)
+    print_json(records.attend(args.session_id, args.officer_id, _actor(records, args.actor), args.status))
     return 0
 
 

@@ -96,11 +96,11 @@ def case_show(args: argparse.Namespace) -> int:
 
 
 def case_new(args: argparse.Namespace) -> int:
-    from console.security.signin import resolve_actor
+    from console.cli.acting import acting_as
     from console.services.cases import CaseService
 
     ctx = _context(args)
-    actor = resolve_actor(ctx.db, args.actor)
+    actor = acting_as(ctx.db, args.actor, "create_case")
     case = CaseService(ctx).create_case(category=args.category, lon=args.lon, lat=args.lat,
                                                    source=args.source, actor=actor, description=args.desc,
                                                    address=args.address, priority=args.priority)
@@ -109,11 +109,11 @@ def case_new(args: argparse.Namespace) -> int:
 
 
 def case_act(args: argparse.Namespace) -> int:
-    from console.security.signin import resolve_actor
+    from console.cli.acting import acting_as
     from console.services.cases import CaseService
 
     ctx = _context(args)
-    actor = resolve_actor(ctx.db, args.actor)
+    actor = acting_as(ctx.db, args.actor, args.action)  # workflow actions are registry operations (their roles)
     decision = {k: v for k, v in (("decision_no", args.decision_no), ("decision", args.decision),
                                   ("legal_basis", args.legal_basis), ("fine_cny", args.fine_cny)) if v is not None}
     if decision and args.action != "legal_approve":

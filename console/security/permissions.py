@@ -59,6 +59,8 @@ NON_WORKFLOW_OPERATIONS: tuple[Operation, ...] = (
     _op("replay", "回放", (R.TRAINER, R.SHIFT_LEADER, R.SUPERVISOR, R.ADMIN), None),
     _op("run_drill", "演练", (R.TRAINER, R.ADMIN), None),
     _op("manage_roster", "排班管理", (R.SHIFT_LEADER, R.ADMIN), None),
+    _op("manage_training", "维护培训记录", (R.TRAINER, R.SHIFT_LEADER, R.SUPERVISOR, R.ADMIN, R.SYSTEM),
+        "console.training.records.TrainingRecords"),
     # An officer reporting their own duty status (处置单位, action "status") is field work and exempt.
     _op("manage_reference", "维护基础数据（队员、中队、摄像头、地理）", (R.ADMIN, R.SYSTEM),
         "console.services.writer.CaseWriter.upsert_entity"),

@@ -14,8 +14,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from console.domain.enums import Role
-from console.errors import NotFoundError, PermissionDeniedError, ValidationError
+from console.errors import NotFoundError, ValidationError
+from console.security.permissions import check
 from console.services.actor import Actor
 from console.services.context import ServiceContext
 from console.services.writer import CaseWriter
@@ -23,16 +23,14 @@ from console.storage import projection
 from console.storage.eventstore import iso_utc
 from console.storage.models_training import AttendanceRow, CourseRow, DrillScoreRow, TrainingSessionRow
 
-RECORD_ROLES = {Role.TRAINER, Role.SHIFT_LEADER, Role.SUPERVISOR, Role.ADMIN, Role.SYSTEM}
 ATTENDANCE = ("present", "late", "absent", "excused")
 ATTENDANCE_ZH = {"present": "出勤", "late": "迟到", "absent": "缺勤", "excused": "请假"}
 MAX_ID = 48
 
 
 def _check_role(actor: Actor) -> None:
-    if actor.role not in RECORD_ROLES:
-        raise PermissionDeniedError(f"{actor.role.label_zh} 无权维护培训记录",
-                                    f"role {actor.role.value} may not change training records")
+    """Training records are kept by the roles of ``manage_training`` in the one permission registry."""
+    check(actor, "manage_training")
 
 
 def _check_id(value: str, what_zh: str, what_en: str) -> str:

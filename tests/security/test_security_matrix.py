@@ -25,6 +25,7 @@ from console.services.cases import CaseService
 from console.services.clock import ManualClock
 from console.services.context import ServiceContext
 from console.services.writer import CaseWriter, Reporter
+from console.training.records import TrainingRecords
 from tests.security.conftest import ADMIN, FAST_POLICY, ZHONGSHAN_PARK, event_count
 
 R = Role
@@ -139,6 +140,7 @@ def test_non_workflow_matrix_through_the_services(sqlite_ctx: ServiceContext) ->
         "view_audit": lambda a: audit.case_history(with_reporter, a),
         "export": lambda a: export_cases(ctx, [plate_case], a),
         "manage_reference": lambda a: _upsert_squad(ctx, f"新中队{next(counter)}", a),
+        "manage_training": lambda a: TrainingRecords(ctx).add_course(f"C{next(counter)}", "执法规范", a),
     }
     for role in Role:
         actor = Actor(role, f"m_{role.value}")

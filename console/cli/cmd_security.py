@@ -42,6 +42,7 @@ def register(sub: Any) -> None:
     p.add_argument("--name", dest="display_name", help="display name (e.g. 王伟)")
     p.add_argument("--as", dest="actor", required=True, metavar="admin:USER")
     _add_pw(p)
+    _add_pg_role(p)
     p.set_defaults(handler=user_add)
 
     p = actions.add_parser("list", help="list accounts")
@@ -56,6 +57,7 @@ def register(sub: Any) -> None:
     p.add_argument("--as", dest="actor", metavar="admin:USER", help="reset as an administrator (clears lockout)")
     p.add_argument("--reason")
     _add_pw(p)
+    _add_pg_role(p)
     p.set_defaults(handler=user_passwd)
 
     p = actions.add_parser("deactivate", help="deactivate an account (kept for the audit trail)")
@@ -63,6 +65,7 @@ def register(sub: Any) -> None:
     p.add_argument("username")
     p.add_argument("--as", dest="actor", required=True, metavar="admin:USER")
     p.add_argument("--reason")
+    _add_pg_role(p)
     p.set_defaults(handler=user_deactivate)
 
     p = actions.add_parser("roles", help="set a user's roles (--set), or print the permission matrix")
@@ -71,6 +74,7 @@ def register(sub: Any) -> None:
     p.add_argument("--set", dest="roles", help="comma-separated roles, e.g. dispatcher,值班长")
     p.add_argument("--as", dest="actor", metavar="admin:USER")
     _add_format(p)
+    _add_pg_role(p)
     p.set_defaults(handler=user_roles)
 
     audit = _audit_actions(sub)
@@ -103,6 +107,20 @@ def _audit_actions(sub: Any) -> Any:
 
 
 # ---------------------------------------------------------------------- helpers
+def _add_pg_role(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--pg-role", action="store_true",
+                   help="PostgreSQL: also create/alter/disable the user's database LOGIN role uo_USER "
+                        "(default: $URBANOPS_PG_USER_ROLES=1)")
+
+
+def _accounts(ctx: Any, args: argparse.Namespace) -> Any:
+    """The account service, keeping per-user database roles when ``--pg-role`` (or the environment) asks."""
+    from console.security.accounts import AccountService
+    from console.security.pg_roles import PgUserRoles
+
+    return AccountService(ctx, db_roles=PgUserRoles() if getattr(args, "pg_role", False) else None)
+
+
 def _context(db_url: str | None) -> Any:
     from console.services.context import ServiceContext
     from console.storage.db import open_database
@@ -152,22 +170,20 @@ def parse_since(text: str | None, now_utc: datetime | None = None) -> datetime |
 
 # ---------------------------------------------------------------------- handlers
 def user_add(args: argparse.Namespace) -> int:
-    from console.security.accounts import AccountService
 
     ctx = _context(args.db)
     actor = _actor(args.actor, ctx, "manage_users")
     password = _read_password(args, "密码 / password: ", confirm=True)
-    account = AccountService(ctx).create_user(args.username, password, _roles(args.roles), actor,
+    account = _accounts(ctx, args).create_user(args.username, password, _roles(args.roles), actor,
                                                             display_name=args.display_name)
     print(f"已创建用户 / created user {account.username} ({', '.join(r.value for r in account.roles)})")
     return 0
 
 
 def user_list(args: argparse.Namespace) -> int:
-    from console.security.accounts import AccountService
 
     ctx = _context(args.db)
-    users = AccountService(ctx).list_users(_actor(args.actor, ctx, "manage_users"))
+    users = _accounts(ctx, args).list_users(_actor(args.actor, ctx, "manage_users"))
     if args.format == "json":
         print_json([u.to_json() for u in users])
         return 0
@@ -178,10 +194,9 @@ def user_list(args: argparse.Namespace) -> int:
 
 
 def user_passwd(args: argparse.Namespace) -> int:
-    from console.security.accounts import AccountService
 
     ctx = _context(args.db)
-    svc = AccountService(ctx)
+    svc = _accounts(ctx, args)
     if args.actor:
         actor = _actor(args.actor, ctx, "manage_users")
         new = _read_password(args, f"{args.username} 的新密码 / new password: ", confirm=True)
@@ -196,17 +211,15 @@ def user_passwd(args: argparse.Namespace) -> int:
 
 
 def user_deactivate(args: argparse.Namespace) -> int:
-    from console.security.accounts import AccountService
 
     ctx = _context(args.db)
-    AccountService(ctx).deactivate(args.username, _actor(args.actor, ctx, "manage_users"), reason=args.reason)
+    _accounts(ctx, args).deactivate(args.username, _actor(args.actor, ctx, "manage_users"), reason=args.reason)
     print(f"已停用 / deactivated {args.username}")
     return 0
 
 
 def user_roles(args: argparse.Namespace) -> int:
     from console.domain.enums import Role
-    from console.security.accounts import AccountService
     from console.security.permissions import default_registry
 
     if args.username:
@@ -214,7 +227,7 @@ def user_roles(args: argparse.Namespace) -> int:
             raise ValidationError("设置岗位须同时给出 --set 和 --as", "setting roles needs --set and --as")
         ctx = _context(args.db)
         actor = _actor(args.actor, ctx, "manage_users")
-        account = AccountService(ctx).set_roles(args.username, _roles([args.roles]), actor)
+        account = _accounts(ctx, args).set_roles(args.username, _roles([args.roles]), actor)
         print(f"{account.username}: {', '.join(r.value for r in account.roles)}")
         return 0
     matrix = default_registry().matrix()

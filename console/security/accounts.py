@@ -20,6 +20,7 @@ from console.errors import ConflictError, NotFoundError, PermissionDeniedError, 
 from console.security.audit import record_audit_events
 from console.security.passwords import HashParams, PasswordHashing
 from console.security.permissions import check
+from console.security.pg_roles import PgUserRoles, enabled_by_env
 from console.services.actor import Actor
 from console.services.context import ServiceContext
 from console.storage.eventstore import EventDraft, as_utc, iso_utc
@@ -105,11 +106,19 @@ def parse_roles(roles: Iterable[Role | str]) -> tuple[Role, ...]:
 class AccountService:
     """Account commands; admin operations require ``manage_users``."""
 
-    def __init__(self, ctx: ServiceContext, policy: AccountPolicy | None = None) -> None:
+    def __init__(self, ctx: ServiceContext, policy: AccountPolicy | None = None, *,
+                 db_roles: PgUserRoles | None = None) -> None:
+        """``db_roles``: keep a PostgreSQL LOGIN role per account (console.security.pg_roles); by default on when
+        ``URBANOPS_PG_USER_ROLES=1`` and the database is PostgreSQL."""
         self.ctx = ctx
         self.policy = policy or AccountPolicy()
         self.hashing = PasswordHashing(self.policy.hash_params)
         self._dummy: str | None = None
+        if db_roles is not None and not ctx.db.is_postgres:
+            raise ValidationError("每用户数据库角色只适用于 PostgreSQL", "per-user database roles need PostgreSQL")
+        if db_roles is None and ctx.db.is_postgres and enabled_by_env():
+            db_roles = PgUserRoles()
+        self.db_roles = db_roles
 
     def _dummy_hash(self) -> str:
         if self._dummy is None:
@@ -145,6 +154,11 @@ class AccountService:
             raise NotFoundError(f"用户 {username} 不存在", f"user {username} does not exist")
         return row
 
+    def _sync_db_role(self, s: Session, row: UserRow, password: str | None = None) -> None:
+        """Same transaction as the row: the database role and the account change together or not at all."""
+        if self.db_roles is not None:
+            self.db_roles.sync_user(s, row.username, row.roles, active=bool(row.active), password=password)
+
     def _event(self, s: Session, actor: Actor, action: str, username: str, now: datetime,
                after: dict[str, Any] | None = None, before: dict[str, Any] | None = None,
                reason: str | None = None) -> None:
@@ -173,6 +187,7 @@ class AccountService:
                           locked_until=None, password_changed_at=now)
             s.add(row)
             s.flush()
+            self._sync_db_role(s, row, password)
             return _account(row)
 
     def list_users(self, actor: Actor) -> list[UserAccount]:
@@ -198,6 +213,7 @@ class AccountService:
                         after={"roles": role_list})
             row.roles = role_list
             s.flush()
+            self._sync_db_role(s, row)
             return _account(row)
 
     def reset_password(self, username: str, new_password: str, actor: Actor, *, reason: str | None = None) -> None:
@@ -212,6 +228,7 @@ class AccountService:
                         reason=reason)
             row.password_hash, row.password_changed_at = password_hash, now
             row.failed_attempts, row.locked_until = 0, None
+            self._sync_db_role(s, row, new_password)
 
     def unlock(self, username: str, actor: Actor) -> None:
         check(actor, "manage_users")
@@ -233,6 +250,7 @@ class AccountService:
             self._event(s, actor, "deactivate", username, now, before={"active": True}, after={"active": False},
                         reason=reason)
             row.active = False
+            self._sync_db_role(s, row)  # NOLOGIN: the database refuses the account's role from now on
 
     def reactivate(self, username: str, actor: Actor) -> None:
         check(actor, "manage_users")
@@ -243,6 +261,7 @@ class AccountService:
                 return
             self._event(s, actor, "reactivate", username, now, before={"active": False}, after={"active": True})
             row.active = True
+            self._sync_db_role(s, row)
 
     # ------------------------------------------------------------------ self-service
     def authenticate(self, username: str, password: str) -> UserAccount:
@@ -310,4 +329,5 @@ class AccountService:
             self._event(s, Actor(Role(row.roles[0]), username), "change_password", username, now,
                         after={"password_changed": True})
             row.password_hash, row.password_changed_at = password_hash, now
+            self._sync_db_role(s, row, new_password)
 

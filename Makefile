@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export QT_QPA_PLATFORM ?= $(if $(DISPLAY)$(WAYLAND_DISPLAY),,offscreen)
 
-.PHONY: demo test lint typecheck pytest bench translations clean venv installer installer-test docs-screenshots
+.PHONY: demo test lint typecheck pytest fuzz bench translations clean venv installer installer-test docs-screenshots
 
 venv: $(STAMP)
 
@@ -28,6 +28,12 @@ pytest: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 test: lint typecheck pytest
+
+# Issue-10 security run: every parser and importer at 10 000 hypothesis examples (derandomized `fuzz` profile);
+# about 10 min on 2 cores (docs/security.md), run by .ci/run after `make test`.
+fuzz: $(STAMP)
+	URBANOPS_FUZZ_PROFILE=fuzz QT_QPA_PLATFORM=offscreen $(BIN)/pytest -n 2 \
+	  tests/security/test_security_fuzz_10k.py $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench $(BENCH_ARGS)

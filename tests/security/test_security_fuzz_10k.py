@@ -2,9 +2,9 @@
 derandomized hypothesis profiles, so a run is reproducible and a failure replays exactly.
 
 - ``ci`` (default): 300 examples per target — part of every test run.
-- ``fuzz``: **10 000 examples per target** — the issue-10 security run, a dedicated CI job:
-  ``URBANOPS_FUZZ_PROFILE=fuzz pytest -n 2 tests/security/test_security_fuzz_10k.py`` (tens of minutes on a laptop:
-  file-based importers dominate).
+- ``fuzz``: **10 000 examples per target** — the issue-10 security run, ``make fuzz`` in CI after ``make test``:
+  ``URBANOPS_FUZZ_PROFILE=fuzz pytest -n 2 tests/security/test_security_fuzz_10k.py`` (≈ 8 min serial on 2 cores,
+  GeoJSON and Open311 the slowest; per-target figures in docs/security.md).
 
 Contract for every target: the input is accepted, or refused with the parser's own error type (ParseError,
 Open311Error, DomainError) — never any other exception.

@@ -35,12 +35,17 @@ class StreamKind(StrEnum):
 
 @dataclass(frozen=True)
 class Backoff:
-    """Reconnect waits: first_s, then × factor, capped at max_s; ``stall_s`` without a frame counts as a failure."""
+    """Reconnect waits: first_s, then × factor, capped at max_s; ``stall_s`` without a frame counts as a failure.
+
+    ``open_s`` bounds opening an FFmpeg source (RTSP, HLS, files): connecting, the RTSP handshake or the playlist,
+    and probing up to the first decodable picture, which for an H.264 camera can take a whole GOP (often 2–4 s).
+    """
 
     first_s: float = 0.5
     factor: float = 2.0
     max_s: float = 8.0
     stall_s: float = 4.0
+    open_s: float = 10.0
 
     def delay(self, failures: int) -> float:
         """Wait before the attempt that follows ``failures`` consecutive failures (≥ 1)."""
@@ -110,7 +115,7 @@ def load_video_config(path: Path | None = None) -> VideoConfig:
             fov_deg_default=float(raw.get("fov_deg_default", 60.0)),
             polygons_file=poly_path,
             wall_tile_max_fps=_rate(raw.get("wall_tile_max_fps", 12.0), "wall_tile_max_fps"),
-            reconnect=Backoff(**{k: float(v) for k, v in rc.items() if k in ("first_s", "factor", "max_s", "stall_s")}),
+            reconnect=Backoff(**{k: float(v) for k, v in rc.items() if k in ("first_s", "factor", "max_s", "stall_s", "open_s")}),
         )
     except (TypeError, ValueError, AttributeError) as exc:
         raise DataFileError(f"视频配置 {path} 有误：{exc}", f"video config {path} is invalid: {exc}") from exc

@@ -191,29 +191,74 @@
 <context>
     <name>CameraTile</name>
     <message>
-        <location filename="../../widgets/video/tile.py" line="134" />
+        <location filename="../../widgets/video/tile.py" line="142" />
         <source>正在连接…</source>
         <translation>Connecting…</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/tile.py" line="137" />
+        <location filename="../../widgets/video/tile.py" line="145" />
         <source>离线 / 正在重试…</source>
         <translation>Offline / retrying…</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/tile.py" line="137" />
+        <location filename="../../widgets/video/tile.py" line="145" />
         <source>（%1 秒）</source>
         <translation> (%1 s)</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/tile.py" line="139" />
+        <location filename="../../widgets/video/tile.py" line="149" />
         <source>未打开</source>
         <translation>Not open</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/tile.py" line="139" />
+        <location filename="../../widgets/video/tile.py" line="149" />
         <source>未配置视频流</source>
         <translation>No stream configured</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/tile.py" line="155" />
+        <source>视频流不可用：连接被拒绝</source>
+        <translation>Stream unavailable: connection refused</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/tile.py" line="156" />
+        <source>视频流不可用：连接超时</source>
+        <translation>Stream unavailable: timed out</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/tile.py" line="157" />
+        <source>视频流不可用：地址不存在</source>
+        <translation>Stream unavailable: not found</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/tile.py" line="158" />
+        <source>视频流不可用：服务器返回错误</source>
+        <translation>Stream unavailable: server error</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/tile.py" line="159" />
+        <source>视频流不可用：无法识别的视频数据</source>
+        <translation>Stream unavailable: not a video stream</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/tile.py" line="160" />
+        <source>视频流不可用：服务器无有效应答</source>
+        <translation>Stream unavailable: no valid answer from the server</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/tile.py" line="161" />
+        <source>视频流已中断</source>
+        <translation>Stream interrupted</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/tile.py" line="162" />
+        <source>视频流不可用：网络错误</source>
+        <translation>Stream unavailable: network error</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/video/tile.py" line="163" />
+        <source>视频流不可用</source>
+        <translation>Stream unavailable</translation>
     </message>
 </context>
 <context>
@@ -648,7 +693,7 @@
 <context>
     <name>ClipWindow</name>
     <message>
-        <location filename="../../widgets/video/video_ui.py" line="55" />
+        <location filename="../../widgets/video/video_ui.py" line="56" />
         <source>证据视频 — %1</source>
         <translation>Evidence video — %1</translation>
     </message>
@@ -3001,12 +3046,12 @@
         <translation>Clip %1 @ %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/video_ui.py" line="103" />
+        <location filename="../../widgets/video/video_ui.py" line="104" />
         <source>视频墙</source>
         <translation>Video wall</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/video_ui.py" line="105" />
+        <location filename="../../widgets/video/video_ui.py" line="106" />
         <source>打开视频墙（2×2 / 3×3，实时或同步回放）</source>
         <translation>Open the video wall (2×2 / 3×3, live or synchronised playback)</translation>
     </message>

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -10,30 +11,50 @@ from pytestqt.qtbot import QtBot
 
 from console.geo.projection import lonlat_wgs84_to_xy_m
 from console.video.clips import write_clip
+from console.video.config import StreamKind
 from console.video.coverage import GEOD
 from console.video.synth import SceneRenderer
+from tests.video.loopback_streams import RtspServer, colours_ok
 from widgets.video.stream_reader import PLAYING
+
+
+def _click_camera(window: Any, camera_id: str) -> Any:
+    """Click the camera on the map (other layers hidden); the live view it opened."""
+    for name in ("cases", "cases_closed", "officers", "workrooms", "sensors"):
+        window.map.set_layer_visible(name, False)
+    cam = window.loaded.world.assets["camera"][camera_id]
+    x, y = lonlat_wgs84_to_xy_m(cam["lon"], cam["lat"])
+    canvas = window.map.canvas
+    canvas.set_view(float(x), float(y), 0.3)
+    hit = canvas.click_at_m(float(x), float(y))
+    assert hit is not None and (hit.layer_name, hit.feature_id) == ("cameras", camera_id)
+    view = window.video_ui.live_view
+    assert view is not None and view.isVisible() and view.camera.id == camera_id
+    return view
 
 
 def test_clicking_a_camera_on_the_map_opens_its_live_view(qtbot: QtBot, video_window: Any) -> None:
     ui = video_window.video_ui
     assert ui is not None and ui.server is not None and ui.base_url.startswith("http://127.0.0.1:")
-    for name in ("cases", "cases_closed", "officers", "workrooms", "sensors"):
-        video_window.map.set_layer_visible(name, False)
     cam = video_window.loaded.world.assets["camera"]["CAM-LK05"]
-    x, y = lonlat_wgs84_to_xy_m(cam["lon"], cam["lat"])
-    canvas = video_window.map.canvas
-    canvas.set_view(float(x), float(y), 0.3)
-    hit = canvas.click_at_m(float(x), float(y))
-    assert hit is not None and (hit.layer_name, hit.feature_id) == ("cameras", "CAM-LK05")
-    view = ui.live_view
-    assert view is not None and view.isVisible() and view.camera.id == "CAM-LK05"
+    view = _click_camera(video_window, "CAM-LK05")
     qtbot.waitUntil(lambda: view.tile.state == PLAYING and view.tile.frames_shown >= 3, timeout=15_000)
     assert cam["name"] in view.windowTitle()
     ui.server.stop()  # the camera system dies: the tile says so, the window stays responsive
     qtbot.waitUntil(lambda: "重试" in view.tile.status_text(), timeout=10_000)
     ui.server.start()
     qtbot.waitUntil(lambda: view.tile.state == PLAYING, timeout=20_000)
+
+
+def test_clicking_an_rtsp_camera_plays_it_in_the_live_view(qtbot: QtBot, video_window: Any) -> None:
+    with RtspServer() as rtsp:
+        ui = video_window.video_ui
+        ui.config = dataclasses.replace(ui.config, streams={"CAM-LK06": rtsp.url})  # `streams:` in the settings
+        view = _click_camera(video_window, "CAM-LK06")
+        assert view.tile.reader is not None and view.tile.reader.kind is StreamKind.RTSP
+        qtbot.waitUntil(lambda: view.tile.state == PLAYING and view.tile.frames_shown >= 3, timeout=20_000)
+        assert view.tile.image is not None and colours_ok(view.tile.image)
+        view.close()
 
 
 def _point_in_front(cam: dict[str, Any], dist_m: float) -> tuple[float, float]:

@@ -35,12 +35,15 @@ class ClipDecoderThread(QThread):
             self._wanted = index
             self._cv.notify()
 
-    def stop(self, wait_ms: int = 5000) -> None:
+    def stop(self, wait_ms: int = 5000) -> bool:
+        """Ask the thread to end and wait for it; False when it is still busy and was parked (do not delete it)."""
         with self._cv:
             self._stop = True
             self._cv.notify()
-        if not self.wait(wait_ms):
-            park(self)
+        if self.wait(wait_ms):
+            return True
+        park(self)
+        return False
 
     def time_of(self, index: int) -> float:
         return self._decoder.time_of(index) if self._decoder is not None else 0.0

@@ -121,8 +121,8 @@ class ClipPlayer(QWidget):
             dec.opened.disconnect(self._on_opened)
             dec.failed.disconnect(self._on_failed)
             dec.frameDecoded.disconnect(self._on_frame)
-            dec.stop()
-            dec.deleteLater()
+            if dec.stop():  # a parked (still running) thread must not be deleted
+                dec.deleteLater()
         self.info = None
         self.current_index = -1
         self.image = None

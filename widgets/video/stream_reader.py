@@ -5,11 +5,16 @@ most camera systems and our synthetic server offer for low-latency previews — 
 
 * ``http(s)://….mjpeg`` is parsed here (multipart/x-mixed-replace, or a plain JPEG polled at the stream rate) and
   each part decoded with ``QImage.fromData`` in the worker thread;
-* files, RTSP, HLS and other HTTP video go through PyAV (FFmpeg), paced to real time.
+* files, RTSP, HLS and other HTTP video go through PyAV (FFmpeg), paced to real time: RTSP with the media
+  interleaved over the RTSP TCP connection (``rtsp_transport=tcp``: no UDP ports to open, nothing lost to a
+  firewall), every FFmpeg call bounded (``open_s`` to open and probe, ``stall_s`` per packet read, through PyAV's
+  interrupt callback, plus FFmpeg's own socket timeouts), see :func:`ffmpeg_options`.
 
-A failure (refused, reset, HTTP error, no frame for ``stall_s``) puts the reader into ``retrying`` with the backoff
-from the video settings; it keeps trying until ``stop()``. Frames are coalesced: the GUI only ever sees the newest one,
-so a slow GUI drops frames instead of queueing them. Nothing here blocks the GUI thread.
+A failure (refused, reset, HTTP error, garbage, no frame for ``stall_s``) puts the reader into ``retrying`` with the
+backoff from the video settings and a reason code (:func:`failure_reason`) the tile shows; it keeps trying until
+``stop()``. Frames are coalesced: the GUI only ever sees the newest one, so a slow GUI drops frames instead of
+queueing them. Nothing here blocks the GUI thread: ``stop()`` waits briefly and otherwise parks the thread, which
+ends by itself within its timeouts.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlparse
 
 import numpy as np
@@ -33,10 +39,72 @@ PLAYING = "playing"
 RETRYING = "retrying"
 STOPPED = "stopped"
 MAX_PART_BYTES = 8 * 1024 * 1024
+FFMPEG_STOP_WAIT_MS = 300  # a playing FFmpeg source notices stop() between frames; a blocked one is parked
+
+# why a stream is unavailable (the tile words them)
+REFUSED = "refused"
+TIMEOUT = "timeout"
+NOT_FOUND = "not_found"
+HTTP_ERROR = "http"
+INVALID = "invalid"
+NO_ANSWER = "no_answer"  # an RTSP server that says nothing, or nothing RTSP (FFmpeg reports both as invalid data)
+ENDED = "ended"
+NETWORK = "network"
+ERROR = "error"
 
 
 class StreamError(Exception):
     """A stream failed in a way worth showing (HTTP status, bad part, end of a live stream)."""
+
+    def __init__(self, message: str, reason: str = ERROR) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+def failure_reason(exc: BaseException) -> str:
+    """A reason code for a failed attempt, from our own errors, the socket layer and PyAV's FFmpeg errors."""
+    if isinstance(exc, StreamError):
+        return exc.reason
+    name = type(exc).__name__
+    if isinstance(exc, ConnectionRefusedError):
+        return REFUSED
+    if isinstance(exc, TimeoutError) or name == "ExitError":  # ExitError: PyAV's interrupt callback (open/read timeout)
+        return TIMEOUT
+    if isinstance(exc, FileNotFoundError) or name in ("HTTPNotFoundError", "StreamNotFoundError"):
+        return NOT_FOUND
+    if name.startswith("HTTP"):
+        return HTTP_ERROR
+    if isinstance(exc, ValueError) or name in ("InvalidDataError", "DecoderNotFoundError", "PatchWelcomeError"):
+        return INVALID  # InvalidDataError is a ValueError: garbage, not a stream FFmpeg can read
+    if isinstance(exc, EOFError):
+        return ENDED
+    if isinstance(exc, OSError):
+        return NETWORK
+    return ERROR
+
+
+def ffmpeg_options(kind: StreamKind, backoff: Backoff) -> dict[str, str]:
+    """FFmpeg options for a source: RTSP over TCP (interleaved) with a short probe, socket I/O timeouts in µs (RTSP
+    ``timeout``, HTTP/HLS ``rw_timeout``) so that even calls PyAV does not time (closing, RTSP TEARDOWN) end within
+    ``stall_s``."""
+    io_us = str(max(1, round(backoff.stall_s * 1_000_000)))
+    if kind is StreamKind.RTSP:
+        # analyzeduration: probe 1 s, not FFmpeg's 5 s (a camera's first picture in ≈ 1 s instead of ≈ 3 s); a stream
+        # whose parameters are not known by then still decodes from its next keyframe
+        return {"rtsp_transport": "tcp", "timeout": io_us, "analyzeduration": "1000000"}
+    if kind in (StreamKind.HLS, StreamKind.HTTP_VIDEO):
+        return {"rw_timeout": io_us}
+    return {}
+
+
+def fit_size(size: tuple[int, int], fit: tuple[int, int] | None) -> tuple[int, int] | None:
+    """The size to decode a ``size`` picture to so that it fits ``fit`` keeping its aspect; None = as it is (it fits
+    already, or nothing to fit). Pictures are only ever made smaller."""
+    w, h = size
+    if fit is None or w <= 0 or h <= 0 or (w <= fit[0] and h <= fit[1]):
+        return None
+    s = min(fit[0] / w, fit[1] / h)
+    return max(1, round(w * s)), max(1, round(h * s))
 
 
 def qimage_from_rgb(arr: np.ndarray) -> QImage:
@@ -99,6 +167,7 @@ class StreamReader(QThread):
         self.max_fps = 0.0  # > 0: decode at most this many MJPEG frames per second (video wall tiles)
         self._cap = RateCap()
         self.failures = 0
+        self.failure = ""  # reason code of the last failed attempt
         self.opened_at = 0.0
         self.first_frame_at: float | None = None
 
@@ -109,20 +178,29 @@ class StreamReader(QThread):
             img, self._latest, self._pending = self._latest, None, False
         return img
 
-    def stop(self, wait_ms: int = 3000) -> None:
-        """Ask the thread to end, cut its socket so a blocking read returns, and wait for it."""
+    def stop(self, wait_ms: int | None = None) -> bool:
+        """Ask the thread to end, cut its socket so a blocking read returns, and wait for it a little; True when it
+        has ended. Otherwise it is parked (:func:`park`): the caller must not delete it.
+
+        An MJPEG read unblocks at once when its socket is cut. A blocked FFmpeg call (a dead RTSP host, a hung
+        playlist) cannot be cut from outside; it ends by its own timeout, so the GUI waits only
+        ``FFMPEG_STOP_WAIT_MS`` for it."""
         self._stop.set()
         sock = self._sock
         if sock is not None:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-        if not self.wait(wait_ms):
-            park(self)
+        if wait_ms is None:
+            wait_ms = 3000 if self.kind is StreamKind.MJPEG_HTTP else FFMPEG_STOP_WAIT_MS
+        if self.wait(wait_ms):
+            return True
+        park(self)
+        return False
 
     # ----------------------------------------------------------------- worker thread
     def _publish(self, img: QImage) -> None:
         if img.isNull():
-            raise StreamError("undecodable frame")
+            raise StreamError("undecodable frame", INVALID)
         self.frames_decoded += 1
         if self.first_frame_at is None:
             self.first_frame_at = time.monotonic()
@@ -156,13 +234,14 @@ class StreamReader(QThread):
                     break
                 if n and self.kind in (StreamKind.FILE, StreamKind.HTTP_VIDEO):
                     continue  # a recorded file plays in a loop, like a camera that never stops
-                raise StreamError("stream ended")
+                raise StreamError("stream ended", ENDED if n else INVALID)
             except Exception as exc:
                 if self._stop.is_set():
                     break
                 self.failures += 1
                 delay = self.backoff.delay(self.failures)
-                self._set_state(RETRYING, f"{delay:.1f}|{type(exc).__name__}: {exc}")
+                self.failure = failure_reason(exc)
+                self._set_state(RETRYING, f"{delay:.1f}|{self.failure}|{type(exc).__name__}: {exc}")
                 self._stop.wait(delay)
             finally:
                 self._sock = None
@@ -182,7 +261,7 @@ class StreamReader(QThread):
             conn.request("GET", path, headers={"Accept": "multipart/x-mixed-replace, image/jpeg"})
             r = conn.getresponse()
             if r.status != 200:
-                raise StreamError(f"HTTP {r.status}")
+                raise StreamError(f"HTTP {r.status}", NOT_FOUND if r.status == 404 else HTTP_ERROR)
             ctype = (r.getheader("Content-Type") or "").lower()
             if ctype.startswith("image/"):  # a snapshot URL: poll it
                 yield _decode(r.read(), self.target_size)
@@ -215,18 +294,31 @@ class StreamReader(QThread):
             conn.request("GET", path)
             r = conn.getresponse()
             if r.status != 200:
-                raise StreamError(f"HTTP {r.status}")
+                raise StreamError(f"HTTP {r.status}", NOT_FOUND if r.status == 404 else HTTP_ERROR)
             return _decode(r.read(), self.target_size)
         finally:
             conn.close()
 
     # Files, RTSP, HLS, HTTP video through PyAV ----------------------------------------------------------------
     def _av_frames(self) -> Iterator[QImage]:
+        """Decoded pictures of an FFmpeg source, paced to its clock. Every packet is decoded (inter-frame codecs need
+        them all); only the conversion to a picture — scaled straight to the tile's size — is skipped for frames the
+        GUI has not caught up with or that are over the tile's rate, as in the MJPEG path."""
         import av
 
         target = str(local_path(self.url)) if self.kind is StreamKind.FILE else self.url
-        options = {"rtsp_transport": "tcp"} if self.kind is StreamKind.RTSP else {}
-        with av.open(target, options=options, timeout=(self.backoff.stall_s, self.backoff.stall_s)) as container:
+        if self.kind is StreamKind.FILE and not Path(target).is_file():
+            raise StreamError(f"no such file: {target}", NOT_FOUND)  # FFmpeg's message would name no reason
+        options = ffmpeg_options(self.kind, self.backoff)
+        try:
+            opened = av.open(target, options=options, timeout=(self.backoff.open_s, self.backoff.stall_s))
+        except ValueError as exc:  # av.error.InvalidDataError
+            if self.kind is StreamKind.RTSP:
+                raise StreamError(f"no valid RTSP answer: {exc}", NO_ANSWER) from exc
+            raise
+        with opened as container:
+            if not container.streams.video:
+                raise StreamError("no video stream", INVALID)
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
             t0_wall: float | None = None
@@ -243,7 +335,18 @@ class StreamReader(QThread):
                     t0_wall, t0_media = now, t
                 elif ahead > 0 and self._stop.wait(ahead):
                     return
-                yield qimage_from_rgb(frame.to_ndarray(format="rgb24"))
+                self._cap.max_fps = self.max_fps
+                if self._pending and self.frames_decoded:  # the GUI has not shown the last one: drop, do not queue
+                    self.frames_skipped += 1
+                    continue
+                if not self._cap.admit(time.monotonic()):
+                    self.frames_skipped += 1
+                    continue
+                size = fit_size((frame.width, frame.height), self.target_size)
+                if size is None:
+                    yield qimage_from_rgb(frame.to_ndarray(format="rgb24"))
+                else:
+                    yield qimage_from_rgb(frame.to_ndarray(format="rgb24", width=size[0], height=size[1]))
 
 
 def _decode(data: bytes, fit: tuple[int, int] | None = None) -> QImage:
@@ -260,7 +363,7 @@ def _decode(data: bytes, fit: tuple[int, int] | None = None) -> QImage:
             reader.setScaledSize(QSize(max(1, round(size.width() * s)), max(1, round(size.height() * s))))
     img = reader.read()
     if img.isNull():
-        raise StreamError(f"undecodable JPEG part: {reader.errorString()}")
+        raise StreamError(f"undecodable JPEG part: {reader.errorString()}", INVALID)
     return img
 
 
@@ -270,7 +373,7 @@ def _boundary(content_type: str) -> bytes:
         if k.lower() == "boundary" and v:
             b = v.strip().strip('"')
             return (b if b.startswith("--") else "--" + b).encode("latin-1")
-    raise StreamError(f"not a multipart stream: {content_type or 'no Content-Type'}")
+    raise StreamError(f"not a multipart stream: {content_type or 'no Content-Type'}", INVALID)
 
 
 def _read_part(fp: object, boundary: bytes) -> bytes:
@@ -280,16 +383,16 @@ def _read_part(fp: object, boundary: bytes) -> bytes:
     for _ in range(64):  # skip the blank line / preamble before the boundary
         line = readline(1024)
         if not line:
-            raise StreamError("stream ended")
+            raise StreamError("stream ended", ENDED)
         if line.strip() == boundary:
             break
     else:
-        raise StreamError("no multipart boundary")
+        raise StreamError("no multipart boundary", INVALID)
     length: int | None = None
     while True:
         line = readline(1024)
         if not line:
-            raise StreamError("stream ended")
+            raise StreamError("stream ended", ENDED)
         if not line.strip():
             break
         k, _, v = line.decode("latin-1").partition(":")
@@ -297,22 +400,22 @@ def _read_part(fp: object, boundary: bytes) -> bytes:
             try:
                 length = int(v.strip())
             except ValueError:
-                raise StreamError(f"bad Content-Length {v.strip()!r}") from None
+                raise StreamError(f"bad Content-Length {v.strip()!r}", INVALID) from None
     if length is not None:
         if not 0 < length <= MAX_PART_BYTES:
-            raise StreamError(f"part size {length} out of range")
+            raise StreamError(f"part size {length} out of range", INVALID)
         data = read(length)
         if len(data) < length:
-            raise StreamError("stream ended inside a frame")
+            raise StreamError("stream ended inside a frame", ENDED)
         return bytes(data)
     chunks = bytearray()  # no length: read up to the JPEG end marker
     while not chunks.endswith(b"\xff\xd9"):
         b = read(1)
         if not b:
-            raise StreamError("stream ended inside a frame")
+            raise StreamError("stream ended inside a frame", ENDED)
         chunks += b
         if len(chunks) > MAX_PART_BYTES:
-            raise StreamError("part too large")
+            raise StreamError("part too large", INVALID)
     return bytes(chunks)
 
 
@@ -321,7 +424,22 @@ _parked: list[QThread] = []
 
 def park(thread: QThread) -> None:
     """Keep a stopping thread that is still blocked (a slow download or open) alive until it finishes by itself:
-    destroying a running QThread aborts the process."""
+    destroying a running QThread aborts the process. Finished ones are let go here, on the GUI thread (dropping the
+    last reference from the thread's own ``finished`` would destroy it while it is still winding down)."""
+    _parked[:] = [t for t in _parked if not t.isFinished()]
     thread.setParent(None)
     _parked.append(thread)
-    thread.finished.connect(lambda: _parked.remove(thread) if thread in _parked else None)
+
+
+def parked() -> int:
+    """Parked threads still running."""
+    return sum(1 for t in _parked if not t.isFinished())
+
+
+def wait_parked(wait_ms: int = 15_000) -> bool:
+    """Wait for every parked thread to end (at shutdown, before Qt objects go away); True when none is left."""
+    deadline = time.monotonic() + wait_ms / 1000
+    for t in list(_parked):
+        t.wait(max(0, round((deadline - time.monotonic()) * 1000)))
+    _parked[:] = [t for t in _parked if not t.isFinished()]
+    return not _parked

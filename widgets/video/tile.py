@@ -1,7 +1,8 @@
 """Camera tile (摄像头画面): the newest frame of one stream, its title, and the stream state over it.
 
-When the stream fails the last picture stays (dimmed) with "离线 / 正在重试…" and the seconds to the next attempt;
-the tile never freezes the window because all reading and decoding happens in the :class:`StreamReader` thread.
+When the stream fails the last picture stays (dimmed) with "离线 / 正在重试…", the seconds to the next attempt and
+why (refused, timed out, not found, not a video stream, …); the tile never freezes the window because all reading
+and decoding happens in the :class:`StreamReader` thread, and closing it never waits on a blocked FFmpeg call.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from console.video.config import Backoff
+from widgets.video import stream_reader as sr
 from widgets.video.stream_reader import CONNECTING, PLAYING, RETRYING, STOPPED, StreamReader
 
 FPS_WINDOW_S = 2.0
@@ -34,6 +36,7 @@ class CameraTile(QWidget):
         self.image: QImage | None = None
         self.state = STOPPED
         self.detail = ""
+        self.reason = ""  # why the stream is unavailable (a stream_reader reason code), while retrying
         self.url: str | None = None
         self.frames_shown = 0
         self.first_frame_s: float | None = None
@@ -84,9 +87,10 @@ class CameraTile(QWidget):
         if reader is not None:
             reader.frameReady.disconnect(self._on_frame)
             reader.stateChanged.disconnect(self._on_state)
-            reader.stop()
-            reader.deleteLater()
+            if reader.stop():  # a parked reader (blocked in FFmpeg) ends by its timeout and must not be deleted
+                reader.deleteLater()
         self.state = STOPPED
+        self.reason = ""
         self._countdown.stop()
 
     def closeEvent(self, event: object) -> None:
@@ -114,11 +118,15 @@ class CameraTile(QWidget):
     def _on_state(self, state: str, detail: str) -> None:
         self.state, self.detail = state, detail
         if state == RETRYING:
-            delay = float(detail.split("|", 1)[0] or 0)
+            head, _, rest = detail.partition("|")
+            delay = float(head or 0)
+            self.reason = rest.partition("|")[0]
             self._retry_at = time.monotonic() + delay
             self._countdown.start()
         else:
             self._countdown.stop()
+            if state == PLAYING:
+                self.reason = ""
         self.stateChanged.emit(state)
         self.update()
 
@@ -134,10 +142,27 @@ class CameraTile(QWidget):
             return self.tr("正在连接…")
         if self.state == RETRYING:
             left = max(0, round(self._retry_at - time.monotonic()))
-            return self.tr("离线 / 正在重试…") + (self.tr("（%1 秒）").replace("%1", str(left)) if left else "")
+            text = self.tr("离线 / 正在重试…") + (self.tr("（%1 秒）").replace("%1", str(left)) if left else "")
+            why = self.reason_text()
+            return f"{text}\n{why}" if why else text
         if self.state == STOPPED:
             return self.tr("未配置视频流") if self.url is None else self.tr("未打开")
         return ""
+
+    def reason_text(self) -> str:
+        """Why the stream is unavailable, in words (empty while it plays)."""
+        words = {
+            sr.REFUSED: self.tr("视频流不可用：连接被拒绝"),
+            sr.TIMEOUT: self.tr("视频流不可用：连接超时"),
+            sr.NOT_FOUND: self.tr("视频流不可用：地址不存在"),
+            sr.HTTP_ERROR: self.tr("视频流不可用：服务器返回错误"),
+            sr.INVALID: self.tr("视频流不可用：无法识别的视频数据"),
+            sr.NO_ANSWER: self.tr("视频流不可用：服务器无有效应答"),
+            sr.ENDED: self.tr("视频流已中断"),
+            sr.NETWORK: self.tr("视频流不可用：网络错误"),
+            sr.ERROR: self.tr("视频流不可用"),
+        }
+        return words.get(self.reason, "") if self.state == RETRYING else ""
 
     # ----------------------------------------------------------------- painting
     def paintEvent(self, _event: QPaintEvent) -> None:

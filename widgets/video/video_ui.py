@@ -20,6 +20,7 @@ from console.video.config import VideoConfig, load_video_config
 from widgets.video.case_panel import CaseVideoPanel
 from widgets.video.clip_player import ClipPlayer
 from widgets.video.live_view import LiveView
+from widgets.video.stream_reader import wait_parked
 from widgets.video.video_wall import VideoWall
 
 if TYPE_CHECKING:
@@ -187,3 +188,7 @@ class VideoUi:
                 del os.environ[ENV_CAMERA_API]
             self.server.stop()
             self.server = None
+        # a stream reader blocked in FFmpeg (a dead RTSP host) was parked when its tile closed; it ends within its
+        # timeouts, and must have ended before Qt objects are torn down at exit
+        rc = self.config.reconnect
+        wait_parked(round((rc.open_s + rc.stall_s + 1) * 1000))

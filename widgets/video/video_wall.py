@@ -68,8 +68,8 @@ class SyncTile(ImageView):
         dec, self.decoder = self.decoder, None
         if dec is not None:
             dec.frameDecoded.disconnect(self._frame)
-            dec.stop()
-            dec.deleteLater()
+            if dec.stop():  # a parked (still running) thread must not be deleted
+                dec.deleteLater()
         self.info = None
         self.shown_index = self._requested = -1
 

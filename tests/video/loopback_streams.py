@@ -3,8 +3,8 @@
 * :class:`RtspServer` — a small RTSP/1.0 server in Python: OPTIONS, DESCRIBE (SDP), SETUP, PLAY, GET_PARAMETER,
   TEARDOWN; media only as RTP interleaved over the RTSP TCP connection (RFC 2326 §10.12; a SETUP asking for UDP gets
   461, so a client that does not ask for TCP plays nothing). The RTP packets are made by FFmpeg's own ``rtp`` muxer
-  (PyAV writing into a Python sink: every write is one RTP or RTCP packet), H.264 (RFC 6184, SPS/PPS in band, as
-  IP cameras send it). Not RTP/JPEG (RFC 2435): FFmpeg's own packetiser and depacketiser disagree on the
+  (PyAV writing into a Python sink: every write is one RTP or RTCP packet), H.264 (RFC 6184) or H.265 (RFC 7798),
+  parameter sets in band, as IP cameras send them. Not RTP/JPEG (RFC 2435): FFmpeg's own packetiser and depacketiser disagree on the
   quantisation tables and drop pictures. Why our own: this FFmpeg has no RTSP *server* for playback (``rtsp_flags listen`` makes the
   demuxer accept a pushed stream), and Debian ships no RTSP server binary (mediamtx is not packaged;
   gstreamer1.0-rtsp is a library). ``behaviour`` makes it misbehave as dead cameras do.
@@ -69,13 +69,17 @@ def colours_ok(img: QImage) -> bool:
     return left.red() > 150 > left.blue() and right.blue() > 150 > right.red()
 
 
-def _encoder(container: Any, size: tuple[int, int], fps: int) -> Any:
-    """libx264, a keyframe every second, no lookahead: what a camera's encoder does."""
-    stream = container.add_stream("libx264", rate=fps)
+def _encoder(container: Any, size: tuple[int, int], fps: int, codec: str = "h264") -> Any:
+    """libx264 (or libx265), a keyframe every second, no lookahead: what a camera's encoder does."""
+    stream = container.add_stream("libx265" if codec == "h265" else "libx264", rate=fps)
     stream.width, stream.height = size
     stream.pix_fmt = "yuv420p"
-    stream.codec_context.options = {"preset": "ultrafast", "tune": "zerolatency", "g": str(fps),
-                                    "keyint_min": str(fps), "sc_threshold": "0"}
+    if codec == "h265":
+        stream.codec_context.options = {"preset": "ultrafast", "tune": "zerolatency",
+                                        "x265-params": f"keyint={fps}:min-keyint={fps}:log-level=error"}
+    else:
+        stream.codec_context.options = {"preset": "ultrafast", "tune": "zerolatency", "g": str(fps),
+                                        "keyint_min": str(fps), "sc_threshold": "0"}
     stream.thread_count = 1
     return stream
 
@@ -105,16 +109,18 @@ class _PacketSink(io.RawIOBase):
 
 class RtspServer:
     """Loopback RTSP server; ``behaviour``: ``ok``, ``silent`` (accepts, never answers), ``garbage`` (answers noise),
-    ``no_media`` (PLAY answered, no RTP sent). ``stop()`` cuts every session, ``start()`` again reuses the port."""
+    ``no_media`` (PLAY answered, no RTP sent); ``frozen.set()`` stops the pictures of open sessions. ``stop()`` cuts every session, ``start()`` again reuses the port."""
 
     def __init__(self, size: tuple[int, int] = (320, 180), fps: int = 10, *, path: str = "/cam",
-                 behaviour: str = "ok") -> None:
+                 behaviour: str = "ok", codec: str = "h264") -> None:
+        self.codec = codec
         self.size, self.fps, self.path, self.behaviour = size, fps, path, behaviour
         self.requested_port = 0
         self.setups_tcp = 0
         self.setups_udp = 0
         self.plays = 0
         self.requests = 0  # RTSP requests read (a silent server too)
+        self.frozen = threading.Event()  # set: sessions stay open but no RTP is sent (a hung encoder)
         self._srv: socketserver.ThreadingTCPServer | None = None
         self._thread: threading.Thread | None = None
         self._conns: set[socket.socket] = set()
@@ -234,7 +240,8 @@ class RtspServer:
             sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
 
     def _sdp(self) -> str:
-        media = ["m=video 0 RTP/AVP 96", "a=rtpmap:96 H264/90000", "a=fmtp:96 packetization-mode=1"]
+        media = (["m=video 0 RTP/AVP 96", "a=rtpmap:96 H265/90000"] if self.codec == "h265" else
+                 ["m=video 0 RTP/AVP 96", "a=rtpmap:96 H264/90000", "a=fmtp:96 packetization-mode=1"])
         return "\r\n".join(["v=0", "o=- 0 0 IN IP4 127.0.0.1", "s=urbanops test camera", "c=IN IP4 0.0.0.0",
                             "t=0 0", "a=control:*", *media, "a=control:track0", ""])
 
@@ -248,10 +255,13 @@ class RtspServer:
 
         try:
             out = av.open(_PacketSink(send), "w", format="rtp", options={"packetsize": "1400"})
-            stream = _encoder(out, self.size, self.fps)
+            stream = _encoder(out, self.size, self.fps, self.codec)
             t0 = time.monotonic()
             n = 0
             while True:
+                if self.frozen.is_set():
+                    time.sleep(0.05)
+                    continue
                 for p in stream.encode(_frame(n, self.size)):
                     out.mux(p)
                 n += 1

@@ -83,7 +83,13 @@ def _ascending(seen: list[int]) -> bool:
 
 
 # ------------------------------------------------------------------------------------------------------------ RTSP
-def test_rtsp_camera_plays_in_a_tile_over_tcp(qtbot: QtBot, rtsp: RtspServer) -> None:
+@pytest.mark.parametrize("codec", ["h264", "h265"])
+def test_rtsp_camera_plays_in_a_tile_over_tcp(qtbot: QtBot, codec: str) -> None:
+    with RtspServer(codec=codec) as rtsp:
+        _rtsp_plays(qtbot, rtsp)
+
+
+def _rtsp_plays(qtbot: QtBot, rtsp: RtspServer) -> None:
     tile = _tile(qtbot)
     tile.open(rtsp.url)
     assert tile.reader is not None and tile.reader.kind is StreamKind.RTSP
@@ -120,6 +126,18 @@ def test_rtsp_camera_that_goes_away_shows_unavailable_then_recovers(qtbot: QtBot
     qtbot.waitUntil(lambda: tile.state == PLAYING and tile.frames_shown > shown + 3, timeout=WAIT_MS)
     assert tile.status_text() == "" and tile.reason == ""
     tile.close_stream()
+
+
+def test_rtsp_camera_that_stalls_times_out_and_recovers(qtbot: QtBot, rtsp: RtspServer) -> None:
+    tile = _tile(qtbot)
+    tile.open(rtsp.url)
+    _play(qtbot, tile, 3)
+    rtsp.frozen.set()  # the connection stays up, the pictures stop: only the read timeout can tell
+    qtbot.waitUntil(lambda: tile.state == RETRYING, timeout=WAIT_MS)
+    assert tile.reason == sr.TIMEOUT and tile.image is not None  # the last picture stays, dimmed
+    shown = tile.frames_shown
+    rtsp.frozen.clear()
+    qtbot.waitUntil(lambda: tile.state == PLAYING and tile.frames_shown > shown + 3, timeout=WAIT_MS)
 
 
 def test_live_view_plays_an_rtsp_camera(qtbot: QtBot, rtsp: RtspServer) -> None:

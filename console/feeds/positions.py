@@ -185,6 +185,7 @@ class IngestStats:
     dead_letters: int = 0
     written: int = 0
     batches: int = 0
+    last_commit_monotonic: float | None = None  # when the last batch committed (feed health, benchmarks)
     latencies_s: list[float] = field(default_factory=list)  # receive → commit, last 10 000 fixes
 
 
@@ -298,6 +299,7 @@ class PositionIngest:
                     s.execute(insert(DeadLetterRow), [d for d, _ in dead])
             self._pending, self._dead = [], []
             done = time.monotonic()
+            self.stats.last_commit_monotonic = done
             self.stats.written += len(fresh)
             self.stats.duplicates += len(batch) - len(fresh)
             self.stats.batches += 1

@@ -47,12 +47,17 @@ def seed(args: argparse.Namespace) -> int:
     from console.storage.db import Database, check_reachable, make_engine, resolve_db_url
     from console.storage.migrations_api import upgrade
 
+    now_utc = None
+    if args.now:
+        from console.replay.session import parse_time
+
+        now_utc = parse_time(args.now)
     engine = make_engine(resolve_db_url(args.db))
     check_reachable(engine)
     db = Database(engine)
     upgrade(db)
     report = seed_demo(db, SeedOptions(seed=args.seed, days=args.days, scale=args.scale, muck_trucks=True,
-                                       muck_media=True),
+                                       muck_media=True, now_utc=now_utc),
                        progress=_progress)
     print_json(report)
     return 0

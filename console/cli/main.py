@@ -62,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--days", type=int, default=14)
     p.add_argument("--scale", type=float, default=1.0)
+    p.add_argument("--now", metavar="ISO_TIME",
+                   help="the history ends at this instant (ISO 8601; naive = Asia/Shanghai) instead of the wall clock")
     p.set_defaults(handler=c.seed)
 
     cases = sub.add_parser("cases", help="list cases").add_subparsers(dest="cases_command", metavar="ACTION")

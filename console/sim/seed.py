@@ -400,11 +400,15 @@ def _script_history(ctx: ServiceContext, world: DemoWorld, options: SeedOptions,
         if src in (SourceChannel.HOTLINE_12345, SourceChannel.WORKROOM_QR, SourceChannel.CITY_PLATFORM):
             reporter = Reporter(name=names.person_name(rng), phone=names.phone_number(rng))
         t0 = created_utc[i]
-        ops.append(_Op(t0, order, i, "create", {
+        create = _Op(t0, order, i, "create", {
             "category": cat.code, "lon": p_lon, "lat": p_lat, "source": src.value, "reporter": reporter,
             "address": names.address_for(rng), "description": f"{cat.minor_name}（{src.label_zh}）", "extra": extra,
-        }))
+        })
+        if t0 <= now:  # the rest of today has not happened yet: no case is reported in the future
+            ops.append(create)
         order += 1
+        # A future case's lifecycle is still drawn up to its first step, so the random stream (and with it every
+        # other case of a seed) is the same as before future cases were dropped.
         for ts, kind, args in _lifecycle(rng, cat, src, t0):
             if ts > now:
                 break

@@ -25,11 +25,25 @@ def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> str:
     path = tmp_path_factory.mktemp("cli") / "demo.db"
     url = f"sqlite:///{path}"
-    result = cli("seed", "--demo", "--db", url, "--days", "2", "--scale", "0.3", "--seed", "5")
+    # 20:00 Shanghai: yesterday's history and most of today's (the history ends at --now, never in the future)
+    result = cli("seed", "--demo", "--db", url, "--days", "2", "--scale", "0.3", "--seed", "5",
+                 "--now", "2026-11-27T20:00")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["cases"] > 300 and report["workrooms"] == 188 and report["ai_cameras"] == 20
     return url
+
+
+def test_seeded_history_never_reaches_past_its_now(seeded: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(seeded)
+    with engine.connect() as conn:
+        last_case = conn.execute(text("SELECT max(created_at) FROM cases")).scalar_one()
+        last_event = conn.execute(text("SELECT max(ts_utc) FROM events")).scalar_one()
+    engine.dispose()
+    assert str(last_case) <= "2026-11-27 12:00:00.000000" >= str(last_event)  # 20:00 local in UTC
+    assert str(last_case) >= "2026-11-27 10:00:00"  # and the day was busy until shortly before
 
 
 def test_version() -> None:

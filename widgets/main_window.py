@@ -121,6 +121,9 @@ class MainWindow(QMainWindow):
         from widgets.collab.hook import install_collab
 
         self.collab_ui = install_collab(self)  # notice bar, handover, workrooms, workstations, case notes
+        from widgets.menus import install_menus
+
+        self.menus = install_menus(self)  # 文件 / 视图 / 帮助 around the feature menus
         self._build_status_bar()
         self._build_shortcuts()
         self._wire()

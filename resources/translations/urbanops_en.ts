@@ -1237,178 +1237,278 @@
     </message>
 </context>
 <context>
+    <name>MainMenus</name>
+    <message>
+        <location filename="../../widgets/menus.py" line="56" />
+        <source>文件(&amp;F)</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/menus.py" line="57" />
+        <source>导出离线地图（HTML）…</source>
+        <translation>Export offline map (HTML)…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/menus.py" line="59" />
+        <source>保存窗口截图（PNG）…</source>
+        <translation>Save window screenshot (PNG)…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/menus.py" line="62" />
+        <source>退出</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/menus.py" line="66" />
+        <source>视图(&amp;V)</source>
+        <translation>&amp;View</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/menus.py" line="74" />
+        <source>恢复默认布局</source>
+        <translation>Restore default layout</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/menus.py" line="77" />
+        <source>帮助(&amp;H)</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/menus.py" line="79" />
+        <location filename="../../widgets/menus.py" line="143" />
+        <source>快捷键</source>
+        <translation>Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/menus.py" line="82" />
+        <location filename="../../widgets/menus.py" line="153" />
+        <source>关于 urbanops</source>
+        <translation>About urbanops</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/menus.py" line="108" />
+        <source>导出离线地图</source>
+        <translation>Export offline map</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/menus.py" line="109" />
+        <source>HTML 文件 (*.html)</source>
+        <translation>HTML files (*.html)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/menus.py" line="114" />
+        <source>已导出离线地图：%1（%2 件未结案件）</source>
+        <translation>Offline map exported: %1 (%2 open cases)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/menus.py" line="115" />
+        <source>导出失败</source>
+        <translation>Export failed</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/menus.py" line="116" />
+        <source>正在导出离线地图…</source>
+        <translation>Exporting the offline map…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/menus.py" line="123" />
+        <source>保存窗口截图</source>
+        <translation>Save window screenshot</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/menus.py" line="124" />
+        <source>PNG 图片 (*.png)</source>
+        <translation>PNG images (*.png)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/menus.py" line="129" />
+        <source>保存失败</source>
+        <translation>Save failed</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/menus.py" line="129" />
+        <source>无法写入 %1</source>
+        <translation>Cannot write %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/menus.py" line="146" />
+        <source>&lt;h3&gt;urbanops %1&lt;/h3&gt;&lt;p&gt;长宁区城管指挥调度台（城管执法指挥派遣）。&lt;/p&gt;&lt;p&gt;地图数据：区界来自公开的 DataV 导出（未声明许可，部署时应换为官方图层）；道路与地铁 © OpenStreetMap 贡献者（ODbL）。街道、社区与网格边界为示意划分，非官方边界。&lt;/p&gt;&lt;p&gt;字体：文泉驿微米黑（Apache-2.0 / GPLv3 含字体例外）。地图导出内置 Leaflet（BSD-2-Clause）。&lt;/p&gt;&lt;p&gt;来源与许可详见 resources/*/PROVENANCE.md。&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;urbanops %1&lt;/h3&gt;&lt;p&gt;Changning District urban-management command and dispatch console.&lt;/p&gt;&lt;p&gt;Map data: the district boundary comes from a public DataV export (no licence stated; replace it with the official layer when deploying); roads and metro © OpenStreetMap contributors (ODbL). Subdistrict, community and grid boundaries are an approximate partition, not official boundaries.&lt;/p&gt;&lt;p&gt;Font: WenQuanYi Micro Hei (Apache-2.0 / GPLv3 with font exception). Map exports embed Leaflet (BSD-2-Clause).&lt;/p&gt;&lt;p&gt;Sources and licences: resources/*/PROVENANCE.md.&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../widgets/main_window.py" line="102" />
-        <location filename="../../widgets/main_window.py" line="139" />
+        <location filename="../../widgets/main_window.py" line="142" />
         <source>长宁区城管指挥调度台</source>
         <translation>Changning Urban Management Dispatch Console</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="135" />
+        <location filename="../../widgets/main_window.py" line="138" />
         <source>工具栏</source>
         <translation>Toolbar</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="144" />
+        <location filename="../../widgets/main_window.py" line="147" />
         <source>搜索：案件编号、队员、网格、街道/社区、地铁站（Ctrl+F）</source>
         <translation>Search: case id, officer, grid, subdistrict/community, metro station (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="156" />
+        <location filename="../../widgets/main_window.py" line="159" />
         <source>全区</source>
         <translation>District</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="158" />
+        <location filename="../../widgets/main_window.py" line="161" />
         <source>显示长宁全区（Ctrl+H）</source>
         <translation>Show the whole district (Ctrl+H)</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="165" />
+        <location filename="../../widgets/main_window.py" line="168" />
         <source>当前岗位</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="186" />
-        <location filename="../../widgets/main_window.py" line="238" />
+        <location filename="../../widgets/main_window.py" line="189" />
+        <location filename="../../widgets/main_window.py" line="241" />
         <source>案件队列</source>
         <translation>Case queue</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="187" />
+        <location filename="../../widgets/main_window.py" line="190" />
         <source>详情</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="190" />
+        <location filename="../../widgets/main_window.py" line="193" />
         <source>加载中…</source>
         <translation>Loading…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="192" />
-        <location filename="../../widgets/main_window.py" line="312" />
+        <location filename="../../widgets/main_window.py" line="195" />
+        <location filename="../../widgets/main_window.py" line="315" />
         <source>队员</source>
         <translation>Officer</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="193" />
+        <location filename="../../widgets/main_window.py" line="196" />
         <source>图层</source>
         <translation>Layers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="194" />
+        <location filename="../../widgets/main_window.py" line="197" />
         <source>队员与图层</source>
         <translation>Officers and layers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="196" />
+        <location filename="../../widgets/main_window.py" line="199" />
         <source>事件动态</source>
         <translation>Event ticker</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="221" />
+        <location filename="../../widgets/main_window.py" line="224" />
         <source>正在启动…</source>
         <translation>Starting…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="234" />
+        <location filename="../../widgets/main_window.py" line="237" />
         <source>搜索</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="242" />
+        <location filename="../../widgets/main_window.py" line="245" />
         <source>仅看超期</source>
         <translation>Overdue only</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="288" />
+        <location filename="../../widgets/main_window.py" line="291" />
         <source>加载失败：%1</source>
         <translation>Loading failed: %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="290" />
+        <location filename="../../widgets/main_window.py" line="293" />
         <source>数据库：异常</source>
         <translation>Database: error</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="348" />
+        <location filename="../../widgets/main_window.py" line="351" />
         <source>已加载：案件 %1 件（在办 %2），队员 %3 人</source>
         <translation>Loaded: %1 cases (%2 open), %3 officers</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="506" />
+        <location filename="../../widgets/main_window.py" line="509" />
         <source>未找到：%1</source>
         <translation>Not found: %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="562" />
+        <location filename="../../widgets/main_window.py" line="565" />
         <source>回放模式只读，不能执行操作</source>
         <translation>Replay is read-only: actions cannot be run</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="578" />
+        <location filename="../../widgets/main_window.py" line="581" />
         <source>当前岗位对该案件没有此操作</source>
         <translation>Your role has no such action on this case</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="584" />
+        <location filename="../../widgets/main_window.py" line="587" />
         <source>已执行“%1”：%2</source>
         <translation>Done “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="592" />
+        <location filename="../../widgets/main_window.py" line="595" />
         <source>“%1”未执行：%2</source>
         <translation>“%1” refused: %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="633" />
+        <location filename="../../widgets/main_window.py" line="636" />
         <source>北京时间</source>
         <translation>CST</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="638" />
+        <location filename="../../widgets/main_window.py" line="641" />
         <source>数据源：异常 %1</source>
         <translation>Feed: error %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="641" />
+        <location filename="../../widgets/main_window.py" line="644" />
         <source>数据源：未连接</source>
         <translation>Feed: not connected</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="644" />
+        <location filename="../../widgets/main_window.py" line="647" />
         <source>数据源：模拟器启动中</source>
         <translation>Feed: simulator starting</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="646" />
-        <location filename="../../widgets/main_window.py" line="654" />
+        <location filename="../../widgets/main_window.py" line="649" />
+        <location filename="../../widgets/main_window.py" line="657" />
         <source>正常</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="646" />
+        <location filename="../../widgets/main_window.py" line="649" />
         <source>延迟 %1 秒</source>
         <translation>%1 s behind</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="648" />
+        <location filename="../../widgets/main_window.py" line="651" />
         <source>数据源：模拟器 ×%1 %2</source>
         <translation>Feed: simulator ×%1 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="654" />
+        <location filename="../../widgets/main_window.py" line="657" />
         <source>数据库：%1 %2</source>
         <translation>Database: %1 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="654" />
+        <location filename="../../widgets/main_window.py" line="657" />
         <source>异常</source>
         <translation>error</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="658" />
+        <location filename="../../widgets/main_window.py" line="661" />
         <source>用户：%1（%2）</source>
         <translation>User: %1 (%2)</translation>
     </message>

@@ -688,6 +688,11 @@ class MainWindow(QMainWindow):
                 self.role_combo.setCurrentIndex(idx)
 
     def shutdown(self) -> None:
+        # A closed window stops ticking and lets go of its World: another window on the same World (a second seat
+        # view, a test) must not drive this one's deleted bridge from its own tick.
+        self._tick_timer.stop()
+        if self.bridge is not None:
+            self.bridge.disconnect_world()
         self.dashboard_dock.stop()
         if self.live_feed is not None:
             self.live_feed.stop()

@@ -10,7 +10,7 @@ from console.services.dispatch import due_soon
 pytestmark = pytest.mark.gui
 
 
-def test_due_within_the_hour_view_matches_the_service(window):  # type: ignore[no-untyped-def]
+def test_due_within_the_hour_view_matches_the_service(window, qtbot):  # type: ignore[no-untyped-def]
     world = window.loaded.world
     q = window.queue
     q.set_filters(status="", due_soon=True)
@@ -24,6 +24,7 @@ def test_due_within_the_hour_view_matches_the_service(window):  # type: ignore[n
     from widgets.main_window import MainWindow
 
     w2 = MainWindow()
+    qtbot.addWidget(w2)  # closed and deleted with the test, not left ticking on the shared World
     w2.attach(window.loaded)
     assert w2.queue.due_soon_check.isChecked() and set(w2.queue.visible_case_ids()) == shown
     w2.shutdown()

@@ -62,12 +62,12 @@ def choose(setting: str, given: str | None, default: str, allowed: tuple[str, ..
 SCREENSHOT_SIZE = (1600, 1000)
 
 
-def save_screenshot(window: MainWindow, path: str) -> bool:
+def save_screenshot(window: MainWindow, path: str, size: tuple[int, int] = SCREENSHOT_SIZE) -> bool:
     """Grab the whole window to PNG at the reference desk size (offscreen screens are small by default)."""
     out = Path(path).expanduser()
     out.parent.mkdir(parents=True, exist_ok=True)
-    if (window.width(), window.height()) != SCREENSHOT_SIZE:
-        window.resize(*SCREENSHOT_SIZE)
+    if (window.width(), window.height()) != size:
+        window.resize(*size)
     for _ in range(3):
         QApplication.processEvents()
     pixmap = window.grab()
@@ -113,8 +113,9 @@ def run_demo(args: argparse.Namespace) -> int:
 
         parse_mqtt_url(mqtt_url)  # a bad URL fails now with a clear message, not after loading
         window.live_mqtt_url = mqtt_url  # the console takes positions over MQTT
+    shot_size: tuple[int, int] = getattr(args, "screenshot_size", None) or SCREENSHOT_SIZE
     if getattr(args, "screenshot", None):
-        window.resize(*SCREENSHOT_SIZE)
+        window.resize(*shot_size)
     from console.security.session import configured_idle_timeout_s
     from widgets.security.hook import install_security
 
@@ -137,9 +138,11 @@ def run_demo(args: argparse.Namespace) -> int:
     speed = float(getattr(args, "speed", 1.0) or 1.0)
     screenshot = getattr(args, "screenshot", None)
     quit_after = getattr(args, "quit_after", None)
+    select_case = getattr(args, "select_case", None)
+    bad_case = {"id": ""}  # a --select-case that does not exist: exit 2, no picture of the wrong thing
 
     def finish() -> None:
-        if screenshot and not save_screenshot(window, screenshot):
+        if screenshot and not bad_case["id"] and not save_screenshot(window, screenshot, shot_size):
             print(f"cannot write screenshot {screenshot}", file=sys.stderr)
             status["code"] = 1
         window.close()
@@ -152,7 +155,13 @@ def run_demo(args: argparse.Namespace) -> int:
             window.start_simulator(speed)
             if mqtt_url and window.sim_runner is not None:
                 window.sim_runner.publish_to(mqtt_url)  # same simulator, through the real broker
-        if screenshot:
+        if select_case:
+            if not window.select_case(select_case, source="nofly" if screenshot else "api"):
+                print(f"错误：案件 {select_case} 不存在\nerror: case {select_case} does not exist", file=sys.stderr)
+                status["code"], bad_case["id"] = 2, select_case
+                QTimer.singleShot(0, finish)
+                return
+        elif screenshot:
             window.select_first_in_queue(fly=False)  # a demo picture shows the details panel at work
         if quit_after is not None or screenshot:
             QTimer.singleShot(int(1000 * float(quit_after if quit_after is not None else 3.0)), finish)

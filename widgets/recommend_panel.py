@@ -170,9 +170,7 @@ class DispatchUi:
         self.loaded = window.loaded
         self.service = DispatchService(self.loaded.ctx)
         self.panel = RecommendPanel(window.details.case_view)
-        layout = window.details.case_view.layout()
-        assert layout is not None
-        layout.insertWidget(2, self.panel)
+        window.details.case_view.add_above_tabs(self.panel)  # assigning is the job at 立案: never behind a tab
         self.overlay = RecommendOverlay(window.map.canvas.view_box())
         self.panel.assignRequested.connect(self.assign)
         self.follower: SeatFollower | None = None

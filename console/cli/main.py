@@ -41,6 +41,19 @@ def _add_format(p: argparse.ArgumentParser, choices: Sequence[str] = ("table", "
     p.add_argument("--format", choices=list(choices), default=default)
 
 
+def _window_size(text: str) -> tuple[int, int]:
+    """``1920x1080`` → (1920, 1080); argparse turns the ValueError into a usage error (exit code 2)."""
+    parts = text.lower().replace("×", "x").split("x")
+    try:
+        w, h = (int(p) for p in parts)
+    except ValueError:
+        message = f"窗口尺寸应为 宽x高，如 1920x1080 / expected WxH, e.g. 1920x1080: {text!r}"
+        raise argparse.ArgumentTypeError(message) from None
+    if not (640 <= w <= 7680 and 480 <= h <= 4320):
+        raise argparse.ArgumentTypeError(f"窗口尺寸超出范围 640x480…7680x4320 / size out of range: {text!r}")
+    return w, h
+
+
 def build_parser() -> argparse.ArgumentParser:
     from console.cli import commands as c
 
@@ -143,7 +156,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(p)
     p.add_argument("--lang", choices=["zh", "en"], default=None)
     p.add_argument("--speed", type=float, default=1.0)
-    p.add_argument("--screenshot", metavar="PATH")
+    p.add_argument("--screenshot", metavar="PATH",
+                   help="write a PNG of the window (the queue's first case selected unless --select-case) and quit")
+    p.add_argument("--screenshot-size", type=_window_size, default=None, metavar="WxH",
+                   help="window size of the screenshot (default 1600x1000)")
+    p.add_argument("--select-case", metavar="CASE_ID", help="open with this case selected (details, map, queue); an unknown id exits with code 2")
     p.add_argument("--quit-after", type=float, metavar="SECONDS")
     p.add_argument("--theme", choices=["dark", "light"], default=None)
     p.add_argument("--mqtt", metavar="URL", help="run the simulator through this broker (e.g. mqtt://127.0.0.1:1883); "

@@ -272,97 +272,142 @@
 <context>
     <name>CaseDetails</name>
     <message>
-        <location filename="../../widgets/details_panel.py" line="100" />
+        <location filename="../../widgets/details_panel.py" line="281" />
         <source>时限</source>
         <translation>SLA</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="121" />
+        <location filename="../../widgets/details_panel.py" line="313" />
         <source>已脱敏</source>
         <translation>masked</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="121" />
+        <location filename="../../widgets/details_panel.py" line="304" />
         <source>超期</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="122" />
+        <location filename="../../widgets/details_panel.py" line="189" />
+        <source>详情</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="189" />
+        <source>证据/视频</source>
+        <translation>Evidence</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="189" />
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="190" />
+        <source>历史</source>
+        <translation>History</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="199" />
+        <source>+%1 新</source>
+        <translation>+%1 new</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="262" />
+        <source>该案件没有证据文件</source>
+        <translation>No evidence files for this case</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="276" />
+        <source>当前环节时限倒计时（红：超期，黄：1 小时内到期）</source>
+        <translation>Time left in the current step (red: overdue, amber: due within 1 h)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="330" />
+        <source>责任单位</source>
+        <translation>Responsible unit</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="339" />
+        <source>上报时间</source>
+        <translation>Reported at</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="348" />
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="122" />
+        <location filename="../../widgets/details_panel.py" line="348" />
         <source>办理过程</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="132" />
+        <location filename="../../widgets/details_panel.py" line="332" />
         <source>类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="133" />
+        <location filename="../../widgets/details_panel.py" line="333" />
         <source>来源</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="134" />
+        <location filename="../../widgets/details_panel.py" line="334" />
         <source>紧急度</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="135" />
+        <location filename="../../widgets/details_panel.py" line="328" />
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="136" />
+        <location filename="../../widgets/details_panel.py" line="335" />
         <source>街道 / 社区</source>
         <translation>Subdistrict / community</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="137" />
+        <location filename="../../widgets/details_panel.py" line="336" />
         <source>网格</source>
         <translation>Grid</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="138" />
+        <location filename="../../widgets/details_panel.py" line="329" />
         <source>处置人</source>
         <translation>Assignee</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="139" />
+        <location filename="../../widgets/details_panel.py" line="337" />
         <source>环节时限</source>
         <translation>Step deadline</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="140" />
+        <location filename="../../widgets/details_panel.py" line="338" />
         <source>处置时限</source>
         <translation>Disposal deadline</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="141" />
+        <location filename="../../widgets/details_panel.py" line="331" />
         <source>上报人</source>
         <translation>Reporter</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="142" />
+        <location filename="../../widgets/details_panel.py" line="340" />
         <source>描述</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="143" />
+        <location filename="../../widgets/details_panel.py" line="341" />
         <source>附件</source>
         <translation>Attachments</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="149" />
+        <location filename="../../widgets/details_panel.py" line="306" />
         <source>已督办</source>
         <translation>Supervised</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="151" />
+        <location filename="../../widgets/details_panel.py" line="308" />
         <source>返工 %1 次</source>
         <translation>Reworked %1×</translation>
     </message>
@@ -370,84 +415,79 @@
 <context>
     <name>CaseNotesPanel</name>
     <message>
-        <location filename="../../widgets/collab/notes_panel.py" line="47" />
-        <source>备注与协同</source>
-        <translation>Notes and collaboration</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/collab/notes_panel.py" line="55" />
+        <location filename="../../widgets/collab/notes_panel.py" line="53" />
         <source>写备注，@中队/@队员/@用户 通知对方（回车发送）</source>
         <translation>Write a note; @squad/@officer/@user to notify them (Enter sends)</translation>
     </message>
     <message>
-        <location filename="../../widgets/collab/notes_panel.py" line="57" />
-        <location filename="../../widgets/collab/notes_panel.py" line="124" />
+        <location filename="../../widgets/collab/notes_panel.py" line="55" />
+        <location filename="../../widgets/collab/notes_panel.py" line="122" />
         <source>附件…</source>
         <translation>Attach…</translation>
     </message>
     <message>
-        <location filename="../../widgets/collab/notes_panel.py" line="59" />
+        <location filename="../../widgets/collab/notes_panel.py" line="57" />
         <source>发送</source>
         <translation>Send</translation>
     </message>
     <message>
-        <location filename="../../widgets/collab/notes_panel.py" line="62" />
+        <location filename="../../widgets/collab/notes_panel.py" line="60" />
         <source>申请移交…</source>
         <translation>Request handoff…</translation>
     </message>
     <message>
-        <location filename="../../widgets/collab/notes_panel.py" line="65" />
+        <location filename="../../widgets/collab/notes_panel.py" line="63" />
         <source>接收移交</source>
         <translation>Accept handoff</translation>
     </message>
     <message>
-        <location filename="../../widgets/collab/notes_panel.py" line="68" />
+        <location filename="../../widgets/collab/notes_panel.py" line="66" />
         <source>拒收…</source>
         <translation>Decline…</translation>
     </message>
     <message>
-        <location filename="../../widgets/collab/notes_panel.py" line="119" />
+        <location filename="../../widgets/collab/notes_panel.py" line="117" />
         <source>待接收移交：%1 → %2</source>
         <translation>Pending handoff: %1 → %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/collab/notes_panel.py" line="124" />
+        <location filename="../../widgets/collab/notes_panel.py" line="122" />
         <source>附件（%1）</source>
         <translation>Attachments (%1)</translation>
     </message>
     <message>
-        <location filename="../../widgets/collab/notes_panel.py" line="158" />
+        <location filename="../../widgets/collab/notes_panel.py" line="156" />
         <source>选择附件</source>
         <translation>Choose attachments</translation>
     </message>
     <message>
-        <location filename="../../widgets/collab/notes_panel.py" line="159" />
+        <location filename="../../widgets/collab/notes_panel.py" line="157" />
         <source>图片、PDF、文本、视频 (*.jpg *.jpeg *.png *.pdf *.txt *.mp4)</source>
         <translation>Images, PDF, text, video (*.jpg *.jpeg *.png *.pdf *.txt *.mp4)</translation>
     </message>
     <message>
-        <location filename="../../widgets/collab/notes_panel.py" line="166" />
-        <location filename="../../widgets/collab/notes_panel.py" line="169" />
+        <location filename="../../widgets/collab/notes_panel.py" line="164" />
+        <location filename="../../widgets/collab/notes_panel.py" line="167" />
         <source>申请移交</source>
         <translation>Request handoff</translation>
     </message>
     <message>
-        <location filename="../../widgets/collab/notes_panel.py" line="166" />
+        <location filename="../../widgets/collab/notes_panel.py" line="164" />
         <source>移交给（中队或处置单位编号，如 SQ005、U-GREEN）：</source>
         <translation>Hand off to (squad or unit id, e.g. SQ005, U-GREEN):</translation>
     </message>
     <message>
-        <location filename="../../widgets/collab/notes_panel.py" line="169" />
+        <location filename="../../widgets/collab/notes_panel.py" line="167" />
         <source>移交理由：</source>
         <translation>Reason for the handoff:</translation>
     </message>
     <message>
-        <location filename="../../widgets/collab/notes_panel.py" line="189" />
+        <location filename="../../widgets/collab/notes_panel.py" line="187" />
         <source>拒收移交</source>
         <translation>Decline handoff</translation>
     </message>
     <message>
-        <location filename="../../widgets/collab/notes_panel.py" line="189" />
+        <location filename="../../widgets/collab/notes_panel.py" line="187" />
         <source>拒收理由：</source>
         <translation>Reason for declining:</translation>
     </message>
@@ -815,7 +855,7 @@
 <context>
     <name>DetailsPanel</name>
     <message>
-        <location filename="../../widgets/details_panel.py" line="218" />
+        <location filename="../../widgets/details_panel.py" line="412" />
         <source>在地图或列表中选择案件或队员以查看详情</source>
         <translation>Select a case or an officer on the map or in a list to see details</translation>
     </message>
@@ -1567,37 +1607,37 @@
 <context>
     <name>OfficerDetails</name>
     <message>
-        <location filename="../../widgets/details_panel.py" line="189" />
+        <location filename="../../widgets/details_panel.py" line="383" />
         <source>当前任务</source>
         <translation>Current orders</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="194" />
+        <location filename="../../widgets/details_panel.py" line="388" />
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="195" />
+        <location filename="../../widgets/details_panel.py" line="389" />
         <source>岗位</source>
         <translation>Roles</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="196" />
+        <location filename="../../widgets/details_panel.py" line="390" />
         <source>中队</source>
         <translation>Squad</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="197" />
+        <location filename="../../widgets/details_panel.py" line="391" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="198" />
+        <location filename="../../widgets/details_panel.py" line="392" />
         <source>最后定位</source>
         <translation>Last fix</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="200" />
+        <location filename="../../widgets/details_panel.py" line="394" />
         <source>班次</source>
         <translation>Shift</translation>
     </message>
@@ -3106,29 +3146,29 @@
 <context>
     <name>self.window</name>
     <message>
-        <location filename="../../widgets/collab/hook.py" line="145" />
+        <location filename="../../widgets/collab/hook.py" line="147" />
         <source>我的提及</source>
         <translation>My mentions</translation>
     </message>
     <message>
-        <location filename="../../widgets/collab/hook.py" line="146" />
+        <location filename="../../widgets/collab/hook.py" line="148" />
         <source>没有未读的提及</source>
         <translation>No unread mentions</translation>
     </message>
     <message>
-        <location filename="../../widgets/collab/hook.py" line="153" />
-        <location filename="../../widgets/collab/hook.py" line="156" />
-        <location filename="../../widgets/collab/hook.py" line="162" />
+        <location filename="../../widgets/collab/hook.py" line="155" />
+        <location filename="../../widgets/collab/hook.py" line="158" />
+        <location filename="../../widgets/collab/hook.py" line="164" />
         <source>发布通知</source>
         <translation>Post notice</translation>
     </message>
     <message>
-        <location filename="../../widgets/collab/hook.py" line="154" />
+        <location filename="../../widgets/collab/hook.py" line="156" />
         <source>当前岗位无权发布全员通知</source>
         <translation>Your post may not post notices to all seats</translation>
     </message>
     <message>
-        <location filename="../../widgets/collab/hook.py" line="156" />
+        <location filename="../../widgets/collab/hook.py" line="158" />
         <source>通知内容（全体席位可见）：</source>
         <translation>Notice (shown on every seat):</translation>
     </message>
@@ -3146,12 +3186,12 @@
         <translation>Clip %1 @ %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/video_ui.py" line="104" />
+        <location filename="../../widgets/video/video_ui.py" line="102" />
         <source>视频墙</source>
         <translation>Video wall</translation>
     </message>
     <message>
-        <location filename="../../widgets/video/video_ui.py" line="106" />
+        <location filename="../../widgets/video/video_ui.py" line="104" />
         <source>打开视频墙（2×2 / 3×3，实时或同步回放）</source>
         <translation>Open the video wall (2×2 / 3×3, live or synchronised playback)</translation>
     </message>

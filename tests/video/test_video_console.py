@@ -81,6 +81,7 @@ def test_case_panel_lists_covering_cameras_and_shows_report_time_snapshot(qtbot:
     case_id = _new_case_at(video_window, lon, lat)
     assert video_window.select_case(case_id)
     panel = video_window.video_ui.panel
+    video_window.details.case_view.show_tab("evidence")
     assert panel.isVisible()
     ids = [panel.camera_combo.itemData(i) for i in range(panel.camera_combo.count())]
     assert "CAM-LK03" in ids

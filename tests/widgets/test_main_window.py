@@ -65,7 +65,7 @@ def test_selecting_in_queue_opens_details_with_timeline(window, qtbot):  # type:
     assert window.details.currentWidget() is window.details.case_view
     assert window.details.case_view.case_id == case_id
     events = CaseService(window.loaded.ctx).events(case_id=case_id)
-    html = window.details.case_view.body.toHtml()
+    html = window.details.case_view.history.toHtml()  # the 历史 tab
     assert f"（{len(events)}）" in html
     assert window.map.point_layer("cases").selected_ids() + window.map.point_layer("cases_closed").selected_ids() \
         == [case_id]
@@ -151,7 +151,7 @@ def test_workflow_action_from_the_ui_changes_the_case(window, qtbot):  # type: i
     events = CaseService(window.loaded.ctx).events(case_id=case_id)
     assert len(events) == before + 1 and events[-1].action == "assign"
     assert window.loaded.world.cases[case_id]["status"] == "dispatched"  # the World followed the log
-    assert f"（{len(events)}）" in window.details.case_view.body.toHtml()
+    assert f"（{len(events)}）" in window.details.case_view.history.toHtml()
 
 
 def test_refused_action_shows_the_domain_message(window, qtbot):  # type: ignore[no-untyped-def]

@@ -1,6 +1,6 @@
 """Plugs collaboration into the main window (one call from widgets/main_window.py): a second toolbar row with the
 notice bar and buttons for the handover digest (Ctrl+Shift+H), workrooms, the Huayang workstations and the mention
-inbox; the notes thread and handoff buttons under the case details. Logic stays in console/collab."""
+inbox; the notes thread and handoff buttons in the case details' 备注 tab. Logic stays in console/collab."""
 
 from __future__ import annotations
 
@@ -74,8 +74,10 @@ class CollabUi:
         else:
             self.notice_bar.world, self.notice_bar.loaded = loaded.world, known
         if self.notes is None:
-            self.notes = CaseNotesPanel(self.collab, self.window.current_actor, self.window.details.case_view)
-            self.window.details.case_view.layout().addWidget(self.notes)
+            view = self.window.details.case_view
+            self.notes = CaseNotesPanel(self.collab, self.window.current_actor, view)
+            self.notes.countChanged.connect(lambda n: view.set_tab_count("notes", n))
+            view.add_to_tab("notes", self.notes, stretch=1)
         else:
             self.notes.service = self.collab
         for act in self.actions.values():

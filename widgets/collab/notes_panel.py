@@ -33,9 +33,10 @@ COLLAB_TYPES = frozenset({"note", "handoff", "mention"})
 
 
 class CaseNotesPanel(QWidget):
-    """Thread + input line + attach/send + handoff row for the case shown in the details panel."""
+    """Thread + input line + attach/send + handoff row for the case shown in the details panel (its 备注 tab)."""
 
     changed = Signal()
+    countChanged = Signal(int)  # notes + handoffs of the case shown (the 备注 tab's caption)
 
     def __init__(self, service: CollabService, actor: Callable[[], Actor], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -44,12 +45,9 @@ class CaseNotesPanel(QWidget):
         self.actor = actor
         self.case_id: str | None = None
         self.files: list[Path] = []
-        self.header = QLabel(self.tr("备注与协同"), self)
-        self.header.setStyleSheet("font-weight: bold;")
         self.thread = QTextBrowser(self)
         self.thread.setObjectName("collab_thread")
         self.thread.setMinimumHeight(56)
-        self.thread.setMaximumHeight(110)  # the case details above keep most of the dock
         self.input = QLineEdit(self)
         self.input.setObjectName("collab_input")
         self.input.setPlaceholderText(self.tr("写备注，@中队/@队员/@用户 通知对方（回车发送）"))
@@ -84,8 +82,7 @@ class CaseNotesPanel(QWidget):
         hand.addWidget(self.accept_btn)
         hand.addWidget(self.decline_btn)
         lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 4, 0, 0)
-        lay.addWidget(self.header)
+        lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.thread, 1)
         lay.addLayout(row)
         lay.addWidget(self.pending_label)
@@ -109,6 +106,7 @@ class CaseNotesPanel(QWidget):
         handoffs = self.service.handoffs(case_id=self.case_id)
         self.thread.setHtml(thread_html(notes, handoffs))
         self.thread.verticalScrollBar().setValue(self.thread.verticalScrollBar().maximum())
+        self.countChanged.emit(len(notes) + len(handoffs))
         self.pending = next((h for h in handoffs if h.get("status") == "requested"), None)
         actor = self.actor()
         self.handoff_btn.setEnabled(self.pending is None and permissions.allowed(actor, "handoff_request"))

@@ -92,9 +92,7 @@ class VideoUi:
         self.wall: VideoWall | None = None
         self.clip_window: ClipWindow | None = None
         self.panel = CaseVideoPanel(self.config, lambda: self.base_url, window.details.case_view)
-        layout = window.details.case_view.layout()
-        assert layout is not None
-        layout.addWidget(self.panel)
+        window.details.case_view.add_to_tab("evidence", self.panel)
         self.panel.setVisible(False)
         self.panel.set_cameras(self.cameras())
         self.panel.liveRequested.connect(self.open_live)

@@ -25,6 +25,7 @@ def test_notes_thread_and_handoff_in_case_details(window, qtbot, tmp_path: Path,
     monkeypatch.setenv("URBANOPS_ATTACHMENTS_DIR", str(tmp_path / "att"))
     cid = _open_case(window)
     notes = window.collab_ui.notes
+    window.details.case_view.show_tab("notes")
     assert notes is not None and notes.case_id == cid and notes.isVisibleTo(window)
     notes.input.setText("@华阳路中队 请协助核实")
     notes.send()

@@ -186,14 +186,14 @@ class CaseDetails(QWidget):
         return page
 
     def tab_titles(self) -> dict[str, str]:
-        return {"details": self.tr("详情"), "evidence": self.tr("证据/视频"), "notes": self.tr("备注"),
+        return {"details": self.tr("详情"), "evidence": self.tr("证据/视频"), "notes": self.tr("备注", "tab"),
                 "history": self.tr("历史")}
 
     def retranslate_tabs(self) -> None:
         """Tab captions with their counts, and the number of items that arrived since the tab was last looked at."""
         for i, (key, title) in enumerate(self.tab_titles().items()):
             count = self._counts[key]
-            text = title if not count else f"{title}（{count}）"
+            text = title if not count else self.tr("%1（%2）").replace("%1", title).replace("%2", str(count))
             new = self.unread(key)
             if new:
                 text += " " + self.tr("+%1 新").replace("%1", str(new))
@@ -306,8 +306,9 @@ class CaseDetails(QWidget):
             flags.append((self.tr("已督办"), WARN_COLOUR))
         if c.get("rework_count"):
             flags.append((self.tr("返工 %1 次").replace("%1", str(c["rework_count"])), WARN_COLOUR))
-        return "&nbsp;".join(f"<span style='color:{colour};font-weight:bold'>[{escape(text)}]</span>"
-                             for text, colour in flags)
+        # chips (dark text on the flag's colour) read on both themes; amber text on the light theme did not
+        return "&nbsp;".join(f"<span style='background-color:{colour};color:#0b1118;font-weight:bold'>"
+                             f"&nbsp;{escape(text)}&nbsp;</span>" for text, colour in flags)
 
     def _fields_html(self, c: dict[str, Any], names: dict[str, Any], facts: dict[str, str]) -> str:
         masked_word = self.tr("已脱敏")

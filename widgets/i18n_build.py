@@ -4,7 +4,7 @@
    QT_TRANSLATE_NOOP entries, so lupdate sees strings that only exist as data;
 2. runs ``pyside6-lupdate`` over ``widgets/`` and ``maps/`` → ``resources/translations/urbanops_en.ts``;
 3. fills English translations from :data:`widgets.i18n_en.EN` and the areas' ``i18n_en_<area>.py``
-   (reviewed; the .ts stays the
+   (``"源文|disambiguation"`` keys for ``tr(text, disambiguation)``; reviewed; the .ts stays the
    artefact translators can open in Qt Linguist);
 4. runs ``pyside6-lrelease`` → ``urbanops_en.qm`` (committed, loaded at start).
 """
@@ -94,7 +94,10 @@ def fill_translations(ts_path: Path) -> tuple[int, list[str]]:
         tr = msg.find("translation")
         if tr is None:
             tr = ET.SubElement(msg, "translation")
-        english = EN.get(source)
+        # tr(text, disambiguation): the same Chinese may need another English ("备注|tab" → "Notes", "备注" → "Note")
+        comment = msg.findtext("comment")
+        english = EN.get(f"{source}|{comment}") if comment else None
+        english = english if english is not None else EN.get(source)
         if english is None:
             missing.append(source)
             continue

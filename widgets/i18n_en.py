@@ -73,6 +73,8 @@ EN: dict[str, str] = {
     "办理过程": "Timeline",
     # details: header and tabs (widgets/details_panel.py)
     "证据/视频": "Evidence",
+    "备注|tab": "Notes",
+    "%1（%2）": "%1 (%2)",
     "历史": "History",
     "+%1 新": "+%1 new",
     "该案件没有证据文件": "No evidence files for this case",

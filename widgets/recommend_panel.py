@@ -52,6 +52,7 @@ class RecommendPanel(QWidget):
         self.table = QTableWidget(0, 5, self)
         self.table.setHorizontalHeaderLabels([self.tr("#"), self.tr("队员"), self.tr("预计到达"), self.tr("理由"), ""])
         self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)  # five rows in view above the details tabs
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setMinimumHeight(170)
         self.override_edit = QLineEdit(self)

@@ -277,7 +277,7 @@
         <translation>SLA</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="313" />
+        <location filename="../../widgets/details_panel.py" line="314" />
         <source>已脱敏</source>
         <translation>masked</translation>
     </message>
@@ -299,12 +299,18 @@
     <message>
         <location filename="../../widgets/details_panel.py" line="189" />
         <source>备注</source>
-        <translation>Note</translation>
+        <comment>tab</comment>
+        <translation>Notes</translation>
     </message>
     <message>
         <location filename="../../widgets/details_panel.py" line="190" />
         <source>历史</source>
         <translation>History</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/details_panel.py" line="196" />
+        <source>%1（%2）</source>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <location filename="../../widgets/details_panel.py" line="199" />
@@ -322,82 +328,82 @@
         <translation>Time left in the current step (red: overdue, amber: due within 1 h)</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="330" />
+        <location filename="../../widgets/details_panel.py" line="331" />
         <source>责任单位</source>
         <translation>Responsible unit</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="339" />
+        <location filename="../../widgets/details_panel.py" line="340" />
         <source>上报时间</source>
         <translation>Reported at</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="348" />
+        <location filename="../../widgets/details_panel.py" line="349" />
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="348" />
+        <location filename="../../widgets/details_panel.py" line="349" />
         <source>办理过程</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="332" />
+        <location filename="../../widgets/details_panel.py" line="333" />
         <source>类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="333" />
+        <location filename="../../widgets/details_panel.py" line="334" />
         <source>来源</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="334" />
+        <location filename="../../widgets/details_panel.py" line="335" />
         <source>紧急度</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="328" />
+        <location filename="../../widgets/details_panel.py" line="329" />
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="335" />
+        <location filename="../../widgets/details_panel.py" line="336" />
         <source>街道 / 社区</source>
         <translation>Subdistrict / community</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="336" />
+        <location filename="../../widgets/details_panel.py" line="337" />
         <source>网格</source>
         <translation>Grid</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="329" />
+        <location filename="../../widgets/details_panel.py" line="330" />
         <source>处置人</source>
         <translation>Assignee</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="337" />
+        <location filename="../../widgets/details_panel.py" line="338" />
         <source>环节时限</source>
         <translation>Step deadline</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="338" />
+        <location filename="../../widgets/details_panel.py" line="339" />
         <source>处置时限</source>
         <translation>Disposal deadline</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="331" />
+        <location filename="../../widgets/details_panel.py" line="332" />
         <source>上报人</source>
         <translation>Reporter</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="340" />
+        <location filename="../../widgets/details_panel.py" line="341" />
         <source>描述</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="341" />
+        <location filename="../../widgets/details_panel.py" line="342" />
         <source>附件</source>
         <translation>Attachments</translation>
     </message>
@@ -855,7 +861,7 @@
 <context>
     <name>DetailsPanel</name>
     <message>
-        <location filename="../../widgets/details_panel.py" line="412" />
+        <location filename="../../widgets/details_panel.py" line="413" />
         <source>在地图或列表中选择案件或队员以查看详情</source>
         <translation>Select a case or an officer on the map or in a list to see details</translation>
     </message>
@@ -1607,37 +1613,37 @@
 <context>
     <name>OfficerDetails</name>
     <message>
-        <location filename="../../widgets/details_panel.py" line="383" />
+        <location filename="../../widgets/details_panel.py" line="384" />
         <source>当前任务</source>
         <translation>Current orders</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="388" />
+        <location filename="../../widgets/details_panel.py" line="389" />
         <source>编号</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="389" />
+        <location filename="../../widgets/details_panel.py" line="390" />
         <source>岗位</source>
         <translation>Roles</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="390" />
+        <location filename="../../widgets/details_panel.py" line="391" />
         <source>中队</source>
         <translation>Squad</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="391" />
+        <location filename="../../widgets/details_panel.py" line="392" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="392" />
+        <location filename="../../widgets/details_panel.py" line="393" />
         <source>最后定位</source>
         <translation>Last fix</translation>
     </message>
     <message>
-        <location filename="../../widgets/details_panel.py" line="394" />
+        <location filename="../../widgets/details_panel.py" line="395" />
         <source>班次</source>
         <translation>Shift</translation>
     </message>
@@ -1757,17 +1763,17 @@
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../widgets/recommend_panel.py" line="58" />
+        <location filename="../../widgets/recommend_panel.py" line="59" />
         <source>跨辖区/无执法证派遣理由（需要时必填）</source>
         <translation>Reason for dispatch outside jurisdiction or without a certificate (required then)</translation>
     </message>
     <message>
-        <location filename="../../widgets/recommend_panel.py" line="86" />
+        <location filename="../../widgets/recommend_panel.py" line="87" />
         <source>%1 分钟</source>
         <translation>%1 min</translation>
     </message>
     <message>
-        <location filename="../../widgets/recommend_panel.py" line="92" />
+        <location filename="../../widgets/recommend_panel.py" line="93" />
         <source>派遣</source>
         <translation>Dispatched</translation>
     </message>

@@ -74,6 +74,75 @@ def save_screenshot(window: MainWindow, path: str, size: tuple[int, int] = SCREE
     return bool(pixmap.save(str(out), "PNG"))
 
 
+def start_app(args: argparse.Namespace, shot_prefix: str) -> tuple[QApplication, str]:
+    """The application with settings, CJK font, language and theme in place; returns it and the theme applied.
+
+    A screenshot run keeps its settings in a throwaway folder: a headless picture must not depend on, or change, the
+    person's remembered layout, theme and language."""
+    settings_dir = os.environ.get("URBANOPS_SETTINGS_DIR")
+    if getattr(args, "screenshot", None) and not settings_dir:
+        settings_dir = tempfile.mkdtemp(prefix=shot_prefix)
+    if settings_dir:
+        isolate_settings(settings_dir)
+    app = make_app()
+    install_cjk_font(app)
+    install_language(app, choose("ui/lang", getattr(args, "lang", None), "zh", ("zh", "en")))
+    theme = apply_theme(app, choose("ui/theme", getattr(args, "theme", None), "dark", ("dark", "light")))
+    return app, theme
+
+
+class WindowRun:
+    """The run loop of a console window (``urbanops demo``, ``urbanops replay``): with ``--screenshot`` or
+    ``--quit-after`` it saves the picture and quits a while after loading (or after a failure, or at the load cap)."""
+
+    def __init__(self, app: QApplication, window: MainWindow, args: argparse.Namespace,
+                 load_cap_s: float = SCREENSHOT_LOAD_CAP_S) -> None:
+        self.app, self.window = app, window
+        self.screenshot: str | None = getattr(args, "screenshot", None)
+        self.quit_after: float | None = getattr(args, "quit_after", None)
+        self.size: tuple[int, int] = getattr(args, "screenshot_size", None) or SCREENSHOT_SIZE
+        self.load_cap_s = load_cap_s
+        self.code = 0
+        self.take_picture = True  # False when the run failed in a way a picture would misrepresent
+        if self.screenshot:
+            window.resize(*self.size)
+
+    @property
+    def timed(self) -> bool:
+        return self.quit_after is not None or bool(self.screenshot)
+
+    def finish(self) -> None:
+        if self.screenshot and self.take_picture and not save_screenshot(self.window, self.screenshot, self.size):
+            print(f"cannot write screenshot {self.screenshot}", file=sys.stderr)
+            self.code = 1
+        self.window.close()
+        self.app.quit()
+
+    def loaded(self) -> None:
+        """Loading is done: quit ``--quit-after`` seconds later (3 s for a bare screenshot)."""
+        if self.timed:
+            QTimer.singleShot(int(1000 * float(self.quit_after if self.quit_after is not None else 3.0)), self.finish)
+
+    def failed(self, message: str) -> None:
+        print(message, file=sys.stderr)
+        self.code = 1
+        if self.timed:
+            QTimer.singleShot(500, self.finish)
+
+    def abort(self, message: str, code: int = 2) -> None:
+        """Bad input noticed after loading: say so, exit with ``code``, no picture."""
+        print(message, file=sys.stderr)
+        self.code, self.take_picture = code, False
+        QTimer.singleShot(0, self.finish)
+
+    def exec(self) -> int:
+        """Run the event loop until the window quits; returns the exit code so far."""
+        if self.timed:
+            QTimer.singleShot(int(1000 * (self.load_cap_s + float(self.quit_after or 0))), self.finish)
+        self.app.exec()
+        return self.code
+
+
 def _drill_mode(db_url: str) -> Any:
     try:
         from widgets.drill_mode import detect
@@ -87,17 +156,7 @@ def run_demo(args: argparse.Namespace) -> int:
     from console.storage.db import resolve_db_url
     from widgets.loader import LoadOptions
 
-    settings_dir = os.environ.get("URBANOPS_SETTINGS_DIR")
-    if getattr(args, "screenshot", None) and not settings_dir:
-        # A headless picture must not depend on, or change, the person's remembered layout, theme and language.
-        settings_dir = tempfile.mkdtemp(prefix="urbanops-shot-")
-    if settings_dir:
-        isolate_settings(settings_dir)
-    app = make_app()
-    install_cjk_font(app)
-    lang = choose("ui/lang", getattr(args, "lang", None), "zh", ("zh", "en"))
-    install_language(app, lang)
-    theme = apply_theme(app, choose("ui/theme", getattr(args, "theme", None), "dark", ("dark", "light")))
+    app, theme = start_app(args, "urbanops-shot-")
     from widgets.video.video_ui import enable_demo_cameras
 
     enable_demo_cameras()  # the demo's cameras stream from a synthetic loopback server (docs/video.md)
@@ -113,9 +172,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
         parse_mqtt_url(mqtt_url)  # a bad URL fails now with a clear message, not after loading
         window.live_mqtt_url = mqtt_url  # the console takes positions over MQTT
-    shot_size: tuple[int, int] = getattr(args, "screenshot_size", None) or SCREENSHOT_SIZE
-    if getattr(args, "screenshot", None):
-        window.resize(*shot_size)
+    run = WindowRun(app, window, args)
     from console.security.session import configured_idle_timeout_s
     from widgets.security.hook import install_security
 
@@ -134,19 +191,8 @@ def run_demo(args: argparse.Namespace) -> int:
     if drill is not None:
         clock = drill.clock
     window.start_loading(LoadOptions(db_url=db_url, seed_days=DEFAULT_SEED_DAYS), clock)
-    status = {"code": 0}
     speed = float(getattr(args, "speed", 1.0) or 1.0)
-    screenshot = getattr(args, "screenshot", None)
-    quit_after = getattr(args, "quit_after", None)
     select_case = getattr(args, "select_case", None)
-    bad_case = {"id": ""}  # a --select-case that does not exist: exit 2, no picture of the wrong thing
-
-    def finish() -> None:
-        if screenshot and not bad_case["id"] and not save_screenshot(window, screenshot, shot_size):
-            print(f"cannot write screenshot {screenshot}", file=sys.stderr)
-            status["code"] = 1
-        window.close()
-        app.quit()
 
     def on_loaded() -> None:
         if drill is not None:
@@ -156,26 +202,15 @@ def run_demo(args: argparse.Namespace) -> int:
             if mqtt_url and window.sim_runner is not None:
                 window.sim_runner.publish_to(mqtt_url)  # same simulator, through the real broker
         if select_case:
-            if not window.select_case(select_case, source="nofly" if screenshot else "api"):
-                print(f"错误：案件 {select_case} 不存在\nerror: case {select_case} does not exist", file=sys.stderr)
-                status["code"], bad_case["id"] = 2, select_case
-                QTimer.singleShot(0, finish)
+            if not window.select_case(select_case, source="nofly" if run.screenshot else "api"):
+                run.abort(f"错误：案件 {select_case} 不存在\nerror: case {select_case} does not exist")
                 return
-        elif screenshot:
+        elif run.screenshot:
             window.select_first_in_queue(fly=False)  # a demo picture shows the details panel at work
-        if quit_after is not None or screenshot:
-            QTimer.singleShot(int(1000 * float(quit_after if quit_after is not None else 3.0)), finish)
-
-    def on_failed(message: str) -> None:
-        print(message, file=sys.stderr)
-        status["code"] = 1
-        if quit_after is not None or screenshot:
-            QTimer.singleShot(500, finish)
+        run.loaded()
 
     window.loadFinished.connect(on_loaded)
-    window.loadFailed.connect(on_failed)
-    if quit_after is not None or screenshot:
-        QTimer.singleShot(int(1000 * (SCREENSHOT_LOAD_CAP_S + float(quit_after or 0))), finish)
-    app.exec()
+    window.loadFailed.connect(run.failed)
+    code = run.exec()
     window.shutdown()
-    return status["code"]
+    return code

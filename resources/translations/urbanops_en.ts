@@ -1856,12 +1856,17 @@
         <translation> (clip)</translation>
     </message>
     <message>
-        <location filename="../../widgets/replay/controller.py" line="293" />
+        <location filename="../../widgets/replay/controller.py" line="272" />
+        <source>智能识别立案</source>
+        <translation>AI detection → case</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/replay/controller.py" line="294" />
         <source>此版本没有视频模块</source>
         <translation>This build has no video module</translation>
     </message>
     <message>
-        <location filename="../../widgets/replay/controller.py" line="329" />
+        <location filename="../../widgets/replay/controller.py" line="330" />
         <source>指标（%1）：</source>
         <translation>KPIs (%1): </translation>
     </message>
@@ -2176,21 +2181,25 @@
     </message>
     <message>
         <location filename="../../widgets/collab/workroom_panel.py" line="45" />
+        <location filename="../../widgets/collab/workroom_panel.py" line="123" />
         <source>联系人</source>
         <translation>Contact</translation>
     </message>
     <message>
         <location filename="../../widgets/collab/workroom_panel.py" line="45" />
+        <location filename="../../widgets/collab/workroom_panel.py" line="123" />
         <source>开放时间</source>
         <translation>Opening hours</translation>
     </message>
     <message>
         <location filename="../../widgets/collab/workroom_panel.py" line="46" />
+        <location filename="../../widgets/collab/workroom_panel.py" line="124" />
         <source>诉件</source>
         <translation>Complaints</translation>
     </message>
     <message>
         <location filename="../../widgets/collab/workroom_panel.py" line="46" />
+        <location filename="../../widgets/collab/workroom_panel.py" line="124" />
         <source>在办</source>
         <translation>Open</translation>
     </message>
@@ -2218,6 +2227,36 @@
         <location filename="../../widgets/collab/workroom_panel.py" line="76" />
         <source>状态</source>
         <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workroom_panel.py" line="123" />
+        <source>地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workroom_panel.py" line="124" />
+        <source>已结案</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workroom_panel.py" line="125" />
+        <source>按期结案率</source>
+        <translation>On-time closure</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workroom_panel.py" line="125" />
+        <source>近7天</source>
+        <translation>Last 7 days</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workroom_panel.py" line="125" />
+        <source>近30天</source>
+        <translation>Last 30 days</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/collab/workroom_panel.py" line="125" />
+        <source>主要问题</source>
+        <translation>Main issues</translation>
     </message>
 </context>
 <context>

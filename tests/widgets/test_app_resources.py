@@ -24,3 +24,23 @@ def test_the_application_carries_its_window_icon(qapp) -> None:  # type: ignore[
     app = make_app()
     sizes = {s.width() for s in app.windowIcon().availableSizes()}
     assert {32, 256} <= sizes
+
+
+def test_no_tr_call_hides_inside_an_f_string() -> None:
+    """lupdate does not see ``tr()`` inside an f-string's braces: such a label silently stays Chinese in English."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    hidden: list[str] = []
+    for path in [*root.joinpath("widgets").rglob("*.py"), *root.joinpath("maps").rglob("*.py")]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.JoinedStr):
+                for value in node.values:
+                    if isinstance(value, ast.FormattedValue):
+                        for call in ast.walk(value.value):
+                            if (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                                    and call.func.attr in ("tr", "translate")):
+                                hidden.append(f"{path.relative_to(root)}:{call.lineno}")
+    assert hidden == [], hidden

@@ -119,13 +119,17 @@ class WorkroomPanel(QDialog):
         st = stats(cases, self.ctx.clock.now_utc(), self.ctx.taxonomy)
         rate = "—" if st["closed_on_time_rate"] is None else f"{st['closed_on_time_rate'] * 100:.1f}%"
         tops = "、".join(f"{c['name']} {c['count']}" for c in st["top_categories"]) or "—"
+        # Labels are translated outside the f-string: lupdate does not see tr() calls inside one.
+        address, contact, hours = self.tr("地址"), self.tr("联系人"), self.tr("开放时间")
+        total, open_, closed = self.tr("诉件"), self.tr("在办"), self.tr("已结案")
+        on_time, week, month, top = self.tr("按期结案率"), self.tr("近7天"), self.tr("近30天"), self.tr("主要问题")
         self.detail.setText(
             f"<b style='font-size:15px'>{room.get('name')}</b>（{wid}）<br/>"
-            f"{self.tr('地址')}：{room.get('address') or '—'}　{self.tr('联系人')}：{room.get('contact_officer') or '—'}"
-            f"　{self.tr('开放时间')}：{room.get('opening_hours') or '—'}<br/>"
-            f"{self.tr('诉件')} <b>{st['total']}</b>　{self.tr('在办')} <b>{st['open']}</b>　{self.tr('已结案')} "
-            f"{st['closed']}　{self.tr('按期结案率')} {rate}　{self.tr('近7天')} {st['last_7_days']}　"
-            f"{self.tr('近30天')} {st['last_30_days']}<br/>{self.tr('主要问题')}：{tops}")
+            f"{address}：{room.get('address') or '—'}　{contact}：{room.get('contact_officer') or '—'}"
+            f"　{hours}：{room.get('opening_hours') or '—'}<br/>"
+            f"{total} <b>{st['total']}</b>　{open_} <b>{st['open']}</b>　{closed} "
+            f"{st['closed']}　{on_time} {rate}　{week} {st['last_7_days']}　"
+            f"{month} {st['last_30_days']}<br/>{top}：{tops}")
         self.cases.setRowCount(len(cases))
         for r, c in enumerate(cases):
             cells = [c["id"], local_time(c["created_at"]), str(self.names.get(c["category_code"], c["category_code"])),

@@ -269,12 +269,13 @@ class ReplayController(QObject):
         k1 = session.index.count_at(t_s)
         k0 = session.index.count_at(t_s - CAMERA_WINDOW_S)
         names = self.window.names()
+        filed_by_ai = self.tr("智能识别立案")  # outside the f-string below, where lupdate would not see it
         for e in session.index.events[k0:k1]:
             after = e.after or {}
             cam = after.get("camera_id") or (after.get("extra") or {}).get("camera_id")
             if e.entity_type == "case" and e.action == "create" and cam:
                 lines.append((e.ts_utc.timestamp(), f"{local_text(e.ts_utc.timestamp(), '%H:%M:%S')}  "
-                              f"{names.get(str(cam), cam)}  {self.tr('智能识别立案')} {e.entity_id}", str(cam)))
+                              f"{names.get(str(cam), cam)}  {filed_by_ai} {e.entity_id}", str(cam)))
         lines.sort(reverse=True)
         if [x[1] for x in lines] == [self.cameras.item(i).text() for i in range(self.cameras.count())]:
             return

@@ -17,6 +17,7 @@ which would cap every batch at 20 messages and stall the stream on each commit.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -124,18 +125,17 @@ class MqttGateway:
         if not self.received:
             self.first_message_monotonic = now
         self.received += 1
+        was_empty = not self._inbox
         self._inbox.append((msg.topic, cast(bytes, msg.payload), msg.mid, msg.qos, now))  # paho delivers bytes
-        self._wake.set()
+        if was_empty:  # the worker only waits on an empty inbox (and re-checks every flush_interval_s anyway)
+            self._wake.set()
 
     # ------------------------------------------------------------------ worker thread
     def _ack(self, mid: int, qos: int) -> Any:
-        client = self.client
-
-        def ack() -> None:
-            if qos > 0:
-                client.ack(mid, qos)
-
-        return ack
+        """The callback that acknowledges one message after its commit (None for QoS 0: nothing to acknowledge)."""
+        if qos == 0:
+            return None
+        return functools.partial(self.client.ack, mid, qos)
 
     def _drain(self, limit: int) -> int:
         """Hand up to ``limit`` queued messages to the processor (positions are buffered, the rest done at once)."""

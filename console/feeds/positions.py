@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -375,10 +375,26 @@ def _upsert_latest(s: Session, engine: Engine, batch: list[_Pending]) -> None:
                "source": p.fix.source, "device_id": p.fix.device_id[:64], "received_utc": now}
               for oid, p in sorted(newest.items())]
     conn = s.connection()
+    if engine.dialect.name == "postgresql":
+        # One statement per batch over array parameters: executemany would run one INSERT … ON CONFLICT per officer
+        # on the server (100 statements for a 100-officer batch, pipelined but each planned and executed).
+        conn.execute(text(_PG_LATEST_UPSERT), {c: [v[c] for v in values] for c in ("officer_id", *_LATEST_COLS)})
+        return
     conn.execute(_latest_upsert_statement(engine.dialect.name), values)
 
 
 _LATEST_COLS = ("ts_utc", "lon", "lat", "accuracy_m", "speed_kmh", "heading_deg", "source", "device_id", "received_utc")
+_PG_LATEST_UPSERT = (
+    "INSERT INTO officer_fixes (officer_id, ts_utc, lon, lat, accuracy_m, speed_kmh, heading_deg, source, device_id, "
+    "received_utc) SELECT * FROM unnest(CAST(:officer_id AS text[]), CAST(:ts_utc AS timestamptz[]), "
+    "CAST(:lon AS float8[]), CAST(:lat AS float8[]), CAST(:accuracy_m AS float8[]), CAST(:speed_kmh AS float8[]), "
+    "CAST(:heading_deg AS float8[]), CAST(:source AS text[]), CAST(:device_id AS text[]), "
+    "CAST(:received_utc AS timestamptz[])) "
+    "ON CONFLICT (officer_id) DO UPDATE SET ts_utc = EXCLUDED.ts_utc, lon = EXCLUDED.lon, lat = EXCLUDED.lat, "
+    "accuracy_m = EXCLUDED.accuracy_m, speed_kmh = EXCLUDED.speed_kmh, heading_deg = EXCLUDED.heading_deg, "
+    "source = EXCLUDED.source, device_id = EXCLUDED.device_id, received_utc = EXCLUDED.received_utc "
+    "WHERE EXCLUDED.ts_utc > officer_fixes.ts_utc"
+)
 
 
 @functools.lru_cache(maxsize=4)

@@ -19,7 +19,7 @@ from console.feeds.positions import PositionFix
 from console.services.context import ServiceContext
 from console.world import World
 from maps.symbology import STALE_OPACITY, OfficerSymbology
-from tests.feeds.conftest import broker_reachable, skip_or_fail
+from tests.feeds.conftest import OwnBroker
 from tests.feeds.test_feeds_live import FIX_SCRIPT
 from widgets.live_feed import FeedHealthIndicator, LiveFeed
 
@@ -79,18 +79,18 @@ def test_console_following_the_database_moves_officers_and_shows_health(live_ctx
         feed.stop()
 
 
-def test_console_over_mqtt_moves_officers_on_the_gui_thread(live_ctx: ServiceContext, qtbot: object) -> None:
-    if not broker_reachable():
-        skip_or_fail("Mosquitto not reachable on 127.0.0.1:1883")
+def test_console_over_mqtt_moves_officers_on_the_gui_thread(live_ctx: ServiceContext, qtbot: object,
+                                                            own_broker: OwnBroker) -> None:
+    """A private broker: the SQLite and PostgreSQL variants run in parallel and publish the same officer."""
     _win, indicator = _window(qtbot)
     world = World()
     world.load(live_ctx.db)
     world.set_time(datetime.now(UTC))
-    feed = LiveFeed(world, live_ctx.db, LiveConfig(mqtt_url="mqtt://127.0.0.1:1883", db_poll_s=0.2), indicator)
+    feed = LiveFeed(world, live_ctx.db, LiveConfig(mqtt_url=f"mqtt://127.0.0.1:{own_broker.port}", db_poll_s=0.2), indicator)
     feed.start()
     try:
         assert feed.mode == "mqtt" and feed.subscriber is not None and feed.subscriber.connected.wait(10)
-        subprocess.run([sys.executable, "-c", FIX_SCRIPT, "1883", uuid.uuid4().hex[:6], "121.4077"], check=True,
+        subprocess.run([sys.executable, "-c", FIX_SCRIPT, str(own_broker.port), uuid.uuid4().hex[:6], "121.4077"], check=True,
                        timeout=60)
         qtbot.waitUntil(lambda: world.officers["OF00002"]["lon"] == pytest.approx(121.4077),  # type: ignore[attr-defined]
                         timeout=10000)

@@ -22,7 +22,7 @@ from console.services.context import ServiceContext
 from console.sim.mqtt_publish import MqttPublisher
 from console.storage.models import PositionRow
 from console.world import World
-from tests.feeds.conftest import broker_reachable, skip_or_fail
+from tests.feeds.conftest import OwnBroker, broker_reachable, skip_or_fail
 from tests.feeds.test_feeds_mqtt import count, wait_for
 
 FIX_SCRIPT = r"""
@@ -85,9 +85,10 @@ def test_live_config_from_file_env_and_argument(tmp_path: Path, monkeypatch: pyt
         LiveConfig.load(f)
 
 
-def test_console_subscriber_gets_positions_straight_from_the_broker(live_ctx: ServiceContext) -> None:
-    if not broker_reachable():
-        skip_or_fail("Mosquitto not reachable on 127.0.0.1:1883")
+def test_console_subscriber_gets_positions_straight_from_the_broker(live_ctx: ServiceContext,
+                                                                   own_broker: OwnBroker) -> None:
+    """A private broker per test: the SQLite and PostgreSQL variants run in parallel (-n 2) and publish the same
+    officer; on one shared broker each would receive the other's fixes."""
     got: list[LiveFix] = []
     lock = threading.Lock()
 
@@ -95,11 +96,12 @@ def test_console_subscriber_gets_positions_straight_from_the_broker(live_ctx: Se
         with lock:
             got.extend(batch)
 
-    sub = LivePositions("mqtt://127.0.0.1:1883", on_fixes, coalesce_s=0.05).start()
+    sub = LivePositions(f"mqtt://127.0.0.1:{own_broker.port}", on_fixes, coalesce_s=0.05).start()
     try:
         assert sub.connected.wait(10)
         run = uuid.uuid4().hex[:6]
-        subprocess.run([sys.executable, "-c", FIX_SCRIPT, "1883", run, "121.4050"], check=True, timeout=60)
+        subprocess.run([sys.executable, "-c", FIX_SCRIPT, str(own_broker.port), run, "121.4050"], check=True,
+                       timeout=60)
         assert wait_for(lambda: any(f.officer_id == "OF00002" for f in got), 10)
         assert wait_for(lambda: sub.health.snapshot()[0]["dead_letters"] >= 1, 5)
     finally:
@@ -113,22 +115,22 @@ def test_console_subscriber_gets_positions_straight_from_the_broker(live_ctx: Se
     assert status["name"] == "positions" and status["state"] == "down" and status["last_message_utc"] is not None
 
 
-def test_console_follows_fixes_the_gateway_stored_from_another_process(live_ctx: ServiceContext) -> None:
+def test_console_follows_fixes_the_gateway_stored_from_another_process(live_ctx: ServiceContext,
+                                                                      own_broker: OwnBroker) -> None:
     """No broker configured in the console: the World moves from officer_fixes, written by a gateway that got the
-    positions over MQTT from a separate publisher process."""
-    if not broker_reachable():
-        skip_or_fail("Mosquitto not reachable on 127.0.0.1:1883")
+    positions over MQTT from a separate publisher process (a private broker: see the test above)."""
     db = live_ctx.db
     world = _world(db)
     follower = FixFollower(db)
     assert follower.poll() == []  # nothing stored yet
     processor = build_processor(live_ctx, GatewayConfig())
     run = uuid.uuid4().hex[:6]
-    gw = MqttGateway(processor, "127.0.0.1", 1883, client_id=f"gw-live-{run}")
+    gw = MqttGateway(processor, "127.0.0.1", own_broker.port, client_id=f"gw-live-{run}")
     gw.start()
     try:
         assert gw.connected.wait(10)
-        subprocess.run([sys.executable, "-c", FIX_SCRIPT, "1883", run, "121.4111"], check=True, timeout=60)
+        subprocess.run([sys.executable, "-c", FIX_SCRIPT, str(own_broker.port), run, "121.4111"], check=True,
+                       timeout=60)
         assert wait_for(lambda: count(db, PositionRow) == 2)
     finally:
         gw.stop()
@@ -141,12 +143,12 @@ def test_console_follows_fixes_the_gateway_stored_from_another_process(live_ctx:
     assert positions["state"] == "connected" and positions["last_message_utc"] is not None
 
 
-def test_osmand_positions_share_the_mqtt_gateways_batching(live_ctx: ServiceContext, tmp_path: Path) -> None:
-    """What ``urbanops gateway --http`` wires: the HTTP server gets the MQTT gateway's PositionIngest."""
-    if not broker_reachable():
-        skip_or_fail("Mosquitto not reachable on 127.0.0.1:1883")
+def test_osmand_positions_share_the_mqtt_gateways_batching(live_ctx: ServiceContext, tmp_path: Path,
+                                                           own_broker: OwnBroker) -> None:
+    """What ``urbanops gateway --http`` wires: the HTTP server gets the MQTT gateway's PositionIngest (private broker:
+    on the shared one this gateway would also ingest the fixes other tests publish)."""
     processor = build_processor(live_ctx, GatewayConfig())
-    gw = MqttGateway(processor, "127.0.0.1", 1883, client_id=f"gw-osm-{uuid.uuid4().hex[:6]}")
+    gw = MqttGateway(processor, "127.0.0.1", own_broker.port, client_id=f"gw-osm-{uuid.uuid4().hex[:6]}")
     gw.start()
     server = _start_http(live_ctx, "127.0.0.1:0", positions=processor.positions, intake=processor.intake)
     try:

@@ -21,7 +21,7 @@ from console.sim.mqtt_publish import MqttPublisher
 from console.storage.db import Database
 from console.storage.models import AssetRow, CaseRow, PositionRow
 from console.storage.models_feeds import CameraEventRow, OfficerFixRow
-from tests.feeds.conftest import OFFICERS, OwnBroker, broker_reachable, seed_feed_entities, skip_or_fail
+from tests.feeds.conftest import OFFICERS, OwnBroker, seed_feed_entities
 
 PUBLISHER_SCRIPT = r"""
 import sys, time
@@ -59,16 +59,16 @@ def count(db: Database, model: type, *where: object) -> int:
         return int(s.execute(select(func.count()).select_from(model).where(*where)).scalar_one())  # type: ignore[arg-type]
 
 
-def test_gateway_ingests_messages_from_a_separate_process(live_ctx: ServiceContext) -> None:
-    if not broker_reachable():
-        skip_or_fail("Mosquitto not reachable on 127.0.0.1:1883")
+def test_gateway_ingests_messages_from_a_separate_process(live_ctx: ServiceContext, own_broker: OwnBroker) -> None:
+    """A private Mosquitto per test: the SQLite and PostgreSQL variants run in parallel (pytest -n 2), and on one
+    shared broker each gateway would also ingest the other variant's messages (both subscribe to owntracks/+/+)."""
     run = uuid.uuid4().hex[:8]
     processor = build_processor(live_ctx, GatewayConfig())
-    gw = MqttGateway(processor, "127.0.0.1", 1883, client_id=f"gw-test-{run}")
+    gw = MqttGateway(processor, "127.0.0.1", own_broker.port, client_id=f"gw-test-{run}")
     gw.start()
     try:
         assert gw.connected.wait(10)
-        subprocess.run([sys.executable, "-c", PUBLISHER_SCRIPT, "1883", run], check=True, timeout=60)
+        subprocess.run([sys.executable, "-c", PUBLISHER_SCRIPT, str(own_broker.port), run], check=True, timeout=60)
         db = live_ctx.db
         assert wait_for(lambda: count(db, PositionRow) == 60 and count(db, CameraEventRow) == 1
                         and count(db, CaseRow) == 2)

@@ -192,7 +192,9 @@ def _gateway_rate(port: int, n: int, ctx: Any, round_no: int) -> tuple[float, li
     with db.read_session() as s:
         before = int(s.execute(select(func.count()).select_from(PositionRow)).scalar_one())
     proc = build_processor(ctx, GatewayConfig(), batch_size=500)
-    gw = MqttGateway(proc, "127.0.0.1", port, client_id=f"bench-gw-{round_no}")
+    # A fresh client id per run: the gateway's session persists at the broker (clean_start=False, a week's expiry),
+    # so a reused id would resume an earlier run's session and first drain the messages queued for it meanwhile.
+    gw = MqttGateway(proc, "127.0.0.1", port, client_id=f"bench-gw-{round_no}-{uuid.uuid4().hex[:8]}")
     gw.start()
     gw.connected.wait(10)
     side = _start_side_subscriber(port, n, f"gw{round_no}")

@@ -34,10 +34,11 @@ def test_dashboard_panels_show_the_snapshot_and_drill_down(qtbot, seeded_url: st
     assert len(ids) == int(panel.rows[row].numerator) and panel.drill_list.count() == len(ids)
     assert "上报数" in panel.drill_title.text()
     den_row = next(i for i, r in enumerate(panel.rows) if r.indicator.id == "closure_rate")
-    assert len(panel.drill_row(den_row, column=2)) == int(panel.rows[den_row].denominator or 0)
+    den_ids = panel.drill_row(den_row, column=2)  # the list now shows the denominator's cases
+    assert len(den_ids) == int(panel.rows[den_row].denominator or 0)
     with qtbot.waitSignal(panel.case_activated) as blocker:
         panel.drill_list.itemDoubleClicked.emit(panel.drill_list.item(0))
-    assert blocker.args == [ids[0]]
+    assert blocker.args == [den_ids[0]]
     db.dispose()
 
 

@@ -4,8 +4,6 @@ and reconnects by itself when the broker is back (a private Mosquitto; the share
 from __future__ import annotations
 
 import shutil
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from console.feeds.config import GatewayConfig, build_processor
@@ -15,15 +13,7 @@ from console.services.context import ServiceContext
 from console.storage.db import Database
 from tests.conftest import skip_or_fail
 from tests.feeds.conftest import OwnBroker
-
-
-def _wait(predicate: Callable[[], bool], timeout_s: float = 30.0) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
+from tests.feeds.test_feeds_mqtt import wait_for
 
 
 def test_broker_loss_shows_stale_feeds_and_reconnects(migrated_db: Database, tmp_path: Path) -> None:
@@ -39,11 +29,11 @@ def test_broker_loss_shows_stale_feeds_and_reconnects(migrated_db: Database, tmp
         states = lambda: {f["state"] for f in processor.health.snapshot()}  # noqa: E731
         assert states() == {"connected"}
         broker.stop()
-        assert _wait(lambda: states() == {"reconnecting"}, 15)
+        assert wait_for(lambda: states() == {"reconnecting"}, 15)
         assert "◐" in processor.health.summary_text() and "●" not in processor.health.summary_text()
         assert gw._flusher.is_alive()  # no crash: the ingest thread keeps running
         broker.start()  # same port: paho's backoff (1–30 s) reconnects without help
-        assert _wait(lambda: states() == {"connected"}, 45)
+        assert wait_for(lambda: states() == {"connected"}, 45)
     finally:
         gw.stop()
         broker.stop()

@@ -17,10 +17,8 @@ from hypothesis import strategies as st
 
 from console.domain.calendar import load_calendar
 from console.domain.enums import Role
-from console.domain.taxonomy import load_taxonomy
 from console.domain.workflow import load_workflow
 from console.errors import DomainError
-from console.geo.importer import read_layer
 from console.resources import resource_path
 from console.services.actor import Actor
 from console.services.cases import CaseService
@@ -83,17 +81,8 @@ def _only_domain_errors(call: Any) -> None:
         call()
 
 
-@FUZZ
-@given(st.data())
-def test_fuzz_taxonomy_csv(data: st.DataObject) -> None:
-    which = data.draw(st.sampled_from(["categories", "rules", "both"]))
-    cats = data.draw(mutated(CATEGORIES)) if which in ("categories", "both") else CATEGORIES
-    rules = data.draw(mutated(RULES)) if which in ("rules", "both") else RULES
-    with tempfile.TemporaryDirectory() as tmp:
-        d = Path(tmp)
-        (d / "categories.csv").write_text(cats, encoding="utf-8", errors="surrogatepass")
-        (d / "sla_rules.csv").write_text(rules, encoding="utf-8", errors="surrogatepass")
-        _only_domain_errors(lambda: load_taxonomy(d))
+# Taxonomy CSV and GeoJSON import are fuzzed by test_security_fuzz_10k.py (300 examples in every run, 10 000 in
+# `make fuzz`), which imports the seeds and strategies defined above.
 
 
 def _yaml_case(data: st.DataObject, valid: str) -> str:
@@ -133,21 +122,6 @@ def test_fuzz_workflow_yaml(data: st.DataObject) -> None:
         path = Path(tmp) / "wf.yaml"
         path.write_text(text, encoding="utf-8", errors="surrogatepass")
         _only_domain_errors(lambda: load_workflow(path))
-
-
-@FUZZ
-@given(st.data())
-def test_fuzz_geojson_import(data: st.DataObject) -> None:
-    if data.draw(st.booleans()):
-        text = data.draw(mutated(GEOJSON))
-    else:
-        text = json.dumps({"type": "FeatureCollection", "features": data.draw(st.lists(json_value, max_size=3))})
-    layer = data.draw(st.sampled_from([None, "subdistricts", "communities", "grids", "streets"]))
-    crs = data.draw(st.sampled_from([None, "wgs84", "gcj02", "EPSG:4549", "nonsense"]))
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "layer.geojson"
-        path.write_text(text, encoding="utf-8", errors="surrogatepass")
-        _only_domain_errors(lambda: read_layer(path, crs=crs, layer=layer))
 
 
 _CTX: dict[str, ServiceContext] = {}

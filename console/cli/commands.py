@@ -176,26 +176,22 @@ def _verify_evidence(db, evidence_dir: str | None) -> int:  # type: ignore[no-un
     from console.evidence.integrity import EvidenceFiles, verify_evidence
     from console.evidence.replay_embed import EmbeddedEvidence
     from console.evidence.store import EvidenceStore
-    from console.replay.source import META_TABLE
+    from console.replay.source import read_replay_meta
     from console.storage.eventstore import as_utc
 
     files: EvidenceFiles
     since = None
-    where: object
-    if evidence_dir is None and EmbeddedEvidence.present(db) and db.has_table(META_TABLE):
-        with db.engine.connect() as conn:
-            meta = dict(conn.exec_driver_sql(f"SELECT key, value FROM {META_TABLE}").all())
-        since = as_utc(datetime.fromisoformat(str(meta["from_utc"]))) if "from_utc" in meta else None
-        files = embedded = EmbeddedEvidence(db, since or datetime.min)
-        where = embedded.root
+    meta = read_replay_meta(db)
+    if evidence_dir is None and meta and EmbeddedEvidence.present(db):
+        since = as_utc(datetime.fromisoformat(meta["from_utc"])) if "from_utc" in meta else None
+        files = EmbeddedEvidence(db)
     else:
-        files = store = EvidenceStore(Path(evidence_dir) if evidence_dir else default_dir())
-        where = store.root
+        files = EvidenceStore(Path(evidence_dir) if evidence_dir else default_dir())
     with db.read_session() as s:
         ev = verify_evidence(s, files, since)
     if ev.ok:
         earlier = f"; {ev.out_of_period} recorded before the file's period (not in it)" if ev.out_of_period else ""
-        print(f"证据文件完整 / evidence intact: {ev.checked} files re-hashed in {where}{earlier}")
+        print(f"证据文件完整 / evidence intact: {ev.checked} files re-hashed in {files.root}{earlier}")
         return 0
     print(f"证据文件被改动或缺失 / evidence BROKEN at event {ev.seq} (case {ev.case_id}): {ev.problem} "
           f"({ev.checked} files verified before it)", file=sys.stderr)

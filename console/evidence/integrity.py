@@ -23,6 +23,9 @@ EVIDENCE_ENTITY = "evidence"
 class EvidenceFiles(Protocol):
     """Where the files are: the store on disk, or the copies embedded in a replay file."""
 
+    @property
+    def root(self) -> object: ...  # what to name in messages: a directory, or the replay file's table
+
     def check(self, relpath: str, sha256: str, size: int | None = None) -> str | None: ...
 
 

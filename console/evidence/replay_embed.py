@@ -78,9 +78,8 @@ def embed_period_evidence(source: Database, target: Database, from_utc: datetime
 class EmbeddedEvidence:
     """The evidence inside a replay file, checked like the store (``check`` has the same contract)."""
 
-    def __init__(self, db: Database, from_utc: datetime) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
-        self.from_utc = from_utc
         self.root = f"{TABLE} (embedded in the replay file)"
 
     @staticmethod
@@ -99,12 +98,6 @@ class EmbeddedEvidence:
         if size is not None and len(data) != size:
             return f"size changed: {relpath} in the replay file ({len(data)} bytes, recorded {size})"
         return None
-
-    def read(self, relpath: str) -> bytes | None:
-        """The bytes of an embedded file (for the replay window's viewers), or None."""
-        with self.db.engine.connect() as conn:
-            row = conn.execute(text(f"SELECT data FROM {TABLE} WHERE path = :p"), {"p": relpath}).first()
-        return None if row is None else _as_bytes(row[0])
 
 
 def _as_bytes(value: Any) -> bytes:

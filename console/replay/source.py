@@ -90,6 +90,14 @@ def open_read_only(url_or_path: str) -> Database:
     return Database(engine)
 
 
+def read_replay_meta(db: Database) -> dict[str, str]:
+    """A replay file's ``replay_meta`` (period, source, counts…); empty for an ordinary database."""
+    if not db.has_table(META_TABLE):
+        return {}
+    with db.engine.connect() as conn:
+        return {str(k): str(v) for k, v in conn.execute(text(f"SELECT key, value FROM {META_TABLE}"))}
+
+
 def refuse_write(exc: BaseException) -> ReplayReadOnlyError:
     """Turn a driver's read-only refusal into the domain error the UI and CLI show."""
     return ReplayReadOnlyError("回放模式只读，不能修改数据", f"replay is read-only; the write was refused ({exc})")
@@ -163,17 +171,11 @@ class ReplaySource:
             src.close()
             raise StorageError(f"{src.label} 不是 urbanops 数据库或回放文件（没有事件日志）",
                                f"{src.label} is not an urbanops database or replay file (no event log)")
-        src.meta = src._read_meta()
+        src.meta = read_replay_meta(src.db)
         return src
 
     def close(self) -> None:
         self.db.dispose()
-
-    def _read_meta(self) -> dict[str, str]:
-        if not self.db.has_table(META_TABLE):
-            return {}
-        with self.db.engine.connect() as conn:
-            return {str(k): str(v) for k, v in conn.execute(text(f"SELECT key, value FROM {META_TABLE}"))}
 
     # ------------------------------------------------------------------ period
     def bounds(self) -> tuple[datetime, datetime] | None:

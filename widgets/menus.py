@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from console import __version__
 
@@ -154,8 +154,7 @@ class MainMenus(QObject):
 
     def _inform(self, title: str, text: str) -> QMessageBox:
         """Non-modal message (offscreen tests and a busy desk are never blocked by it)."""
-        box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok,
-                          self.window if isinstance(self.window, QWidget) else None)
+        box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, self.window)
         box.setModal(False)
         box.show()
         self.message_box = box
